@@ -1,0 +1,83 @@
+"""Errors a user can act on.
+
+Every error raised for a user mistake is a :class:`MultivectorError`; the CLI prints its message
+(never a traceback) and exits with status 2. Messages say what was wrong, where (file, row, field,
+country code) and what to do.
+"""
+
+from __future__ import annotations
+
+
+class MultivectorError(Exception):
+    """Base class of the errors that are meant for the user, not the developer."""
+
+    exit_code = 2
+
+
+class DataError(MultivectorError):
+    """A data file is not what its reader expects.
+
+    Carries the file, the 1-based data row (not counting a header) and the field so that the
+    message can point at the exact place to fix.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = file
+        self.row = row
+        self.field = field
+        self.hint = hint
+        where = []
+        if file:
+            where.append(f"file {file}")
+        if row is not None:
+            where.append(f"row {row}")
+        if field:
+            where.append(f"field '{field}'")
+        msg = problem if not where else f"{', '.join(where)}: {problem}"
+        if hint:
+            msg += f"\n  What to do: {hint}"
+        super().__init__(msg)
+
+
+class UnknownCountryError(MultivectorError, KeyError):
+    """A country name or code could not be resolved."""
+
+    def __init__(self, query: object, suggestions: list[str] | None = None, context: str = "") -> None:
+        self.query = query
+        self.suggestions = suggestions or []
+        msg = f"unknown country {query!r}"
+        if context:
+            msg += f" ({context})"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(self.suggestions) + "?"
+        else:
+            msg += "; use an ISO3 code (KAZ), ISO2 (KZ), a COW code (705) or an English name"
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return self.args[0]
+
+
+class OfflineError(MultivectorError):
+    """A live fetch was asked for but the network cannot be reached."""
+
+
+class StoreError(MultivectorError):
+    """The local store is missing data, locked or damaged."""
+
+
+class PanelError(MultivectorError):
+    """A panel verb was given something it cannot work with."""
+
+
+class ScenarioError(MultivectorError):
+    """A scenario file is invalid."""
