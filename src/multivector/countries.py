@@ -1,0 +1,396 @@
+"""Country identity: ISO3 for people, COW and Gleditsch–Ward codes for joins, groups with dates.
+
+* ``resolve("Kazakhstan") == resolve("KZ") == resolve("KAZ") == resolve(705) == "KAZ"``.
+  Unknown names raise :class:`~multivector.errors.UnknownCountryError` with close matches.
+* COW codes come from the COW state list (spells by year: ``to_ccode("DEU", 1980) == 260``,
+  ``to_ccode("DEU", 2000) == 255``); names and ISO2/ISO3 from country_converter (Stadler 2017).
+* Groups carry membership dates: the five Central Asian states (UN M49 region, via
+  country_converter), the EU (members by year; ``"EU"`` is also a partner that the panel can
+  aggregate), the EAEU (2015–) and the SCO (2001–, with later members).
+* ``great_powers()`` is the default great-power set for a middle power: CHN, RUS, USA, EU, TUR;
+  set ``MULTIVECTOR_GREAT_POWERS=CHN,RUS,USA,EU,TUR,JPN`` (or pass ``partners=``) to change it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+
+from multivector.config import BUNDLED_DATA_DIR
+from multivector.errors import UnknownCountryError
+
+DEFAULT_GREAT_POWERS: tuple[str, ...] = ("CHN", "RUS", "USA", "EU", "TUR")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+@lru_cache(maxsize=1)
+def cow_spells() -> pl.DataFrame:
+    """COW membership spells with ISO3 (built by data-raw from the COW state list)."""
+    return pl.read_parquet(BUNDLED_DATA_DIR / "cow_states.parquet")
+
+
+@lru_cache(maxsize=1)
+def gw_spells() -> pl.DataFrame:
+    return pl.read_parquet(BUNDLED_DATA_DIR / "gw_states.parquet")
+
+
+@lru_cache(maxsize=1)
+def _coco():
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    return coco.CountryConverter()
+
+
+@lru_cache(maxsize=1)
+def _iso_table() -> dict[str, dict[str, str]]:
+    """ISO3 -> {name, iso2} for every country country_converter knows, plus COW-only states."""
+    data = _coco().data
+    out: dict[str, dict[str, str]] = {}
+    for iso3, iso2, name in zip(data["ISO3"], data["ISO2"], data["name_short"]):
+        if isinstance(iso3, str) and len(iso3) == 3:
+            i2 = iso2 if isinstance(iso2, str) and len(iso2) == 2 else ""
+            out[iso3] = {"name": name, "iso2": i2}
+    for r in cow_spells().iter_rows(named=True):
+        out.setdefault(r["iso3"], {"name": r["name"], "iso2": r["iso2"] or ""})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _iso2_to_iso3() -> dict[str, str]:
+    return {v["iso2"]: k for k, v in _iso_table().items() if v["iso2"]}
+
+
+@lru_cache(maxsize=1)
+def _abb_to_iso3() -> dict[str, str]:
+    s = cow_spells().sort("end_year")
+    return dict(zip(s["stateabb"].to_list(), s["iso3"].to_list()))
+
+
+def is_known_iso3(code: str) -> bool:
+    return isinstance(code, str) and code.upper() in _iso_table()
+
+
+def name(iso3: str) -> str:
+    """Short English name (``"KAZ"`` → ``"Kazakhstan"``); groups give their label."""
+    if iso3 in GROUPS:
+        return GROUPS[iso3].label
+    info = _iso_table().get(iso3)
+    return info["name"] if info else iso3
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution
+
+
+def resolve(query: object, *, year: int | None = None, allow_groups: bool = True) -> str:
+    """Resolve a name, ISO2, ISO3, COW code or COW abbreviation to an ISO3 code (or a group key).
+
+    ``year`` only matters for COW codes that changed hands (e.g. 260, the German Federal
+    Republic, resolves to ``DEU``). Raises UnknownCountryError with close matches.
+    """
+    if query is None:
+        raise UnknownCountryError(query)
+    if isinstance(query, float) and query.is_integer():
+        query = int(query)
+    if isinstance(query, int):
+        iso = from_ccode(query, year)
+        if iso is None:
+            raise UnknownCountryError(query, context="no COW state has this code")
+        return iso
+    text = str(query).strip()
+    if not text:
+        raise UnknownCountryError(query)
+    if text.isdigit():
+        return resolve(int(text), year=year)
+    up = text.upper()
+    if allow_groups:
+        for key, grp in GROUPS.items():
+            if up == key.upper() or text.lower() in grp.aliases:
+                return key
+    table = _iso_table()
+    if len(up) == 3 and up.isalpha() and up in table:
+        return up
+    if len(up) == 2 and up.isalpha():
+        if up == "UK":
+            return "GBR"
+        if up in _iso2_to_iso3():
+            return _iso2_to_iso3()[up]
+    if len(up) == 3 and up in _abb_to_iso3():
+        return _abb_to_iso3()[up]
+    iso = _coco().convert(text, to="ISO3", not_found=None)
+    if isinstance(iso, str) and iso in table:
+        return iso
+    raise UnknownCountryError(query, suggestions=suggest(text))
+
+
+def suggest(text: str, n: int = 3) -> list[str]:
+    """Close matches among names and codes, formatted ``"Kazakhstan (KAZ)"``."""
+    table = _iso_table()
+    by_name = {v["name"].lower(): k for k, v in table.items()}
+    for key, grp in GROUPS.items():
+        by_name[grp.label.lower()] = key
+    hits = difflib.get_close_matches(text.lower(), list(by_name), n=n, cutoff=0.6)
+    out = [f"{table[by_name[h]]['name'] if by_name[h] in table else GROUPS[by_name[h]].label} ({by_name[h]})" for h in hits]
+    if not out and len(text) == 3:
+        codes = difflib.get_close_matches(text.upper(), list(table), n=n, cutoff=0.6)
+        out = [f"{table[c]['name']} ({c})" for c in codes]
+    return out
+
+
+def resolve_many(queries: Iterable[object] | str, *, year: int | None = None) -> list[str]:
+    """Resolve a list (or a comma-separated string) of countries, keeping order, dropping repeats."""
+    if isinstance(queries, str):
+        queries = [q for q in queries.split(",") if q.strip()]
+    out: list[str] = []
+    for q in queries:
+        iso = resolve(q, year=year)
+        if iso not in out:
+            out.append(iso)
+    return out
+
+
+def from_ccode(ccode: int, year: int | None = None) -> str | None:
+    s = cow_spells().filter(pl.col("ccode") == int(ccode))
+    if s.height == 0:
+        return None
+    if year is not None:
+        inside = s.filter((pl.col("start_year") <= year) & (pl.col("end_year") >= year))
+        if inside.height:
+            s = inside
+    return s.sort("end_year")["iso3"][-1]
+
+
+def _code_for(spells: pl.DataFrame, code_col: str, iso3: str, year: int | None) -> int | None:
+    s = spells.filter(pl.col("iso3") == iso3)
+    if s.height == 0:
+        return None
+    if year is not None:
+        s = s.filter((pl.col("start_year") <= year) & (pl.col("end_year") >= year))
+        if s.height == 0:
+            return None
+    return int(s.sort(["end_year", "start_year"])[code_col][-1])
+
+
+def to_ccode(country: object, year: int | None = None) -> int | None:
+    """COW code of a country (in ``year`` if given; None if it was not a COW state then)."""
+    return _code_for(cow_spells(), "ccode", resolve(country, allow_groups=False), year)
+
+
+def to_gwcode(country: object, year: int | None = None) -> int | None:
+    """Gleditsch–Ward code of a country (in ``year`` if given)."""
+    return _code_for(gw_spells(), "gwcode", resolve(country, allow_groups=False), year)
+
+
+def iso3_ccode_years(first: int = 1816, last: int = 2024) -> pl.DataFrame:
+    """(ccode, year, iso3) for every COW state-year: the key that joins ISO-coded data."""
+    s = cow_spells()
+    return (
+        s.select("ccode", "iso3", pl.int_ranges(pl.max_horizontal("start_year", pl.lit(first)),
+                                                 pl.min_horizontal("end_year", pl.lit(last)) + 1).alias("year"))
+        .explode("year")
+        .drop_nulls("year")
+        .with_columns(pl.col("year").cast(pl.Int32))
+        .unique(["ccode", "year"])
+        .sort(["year", "ccode"])
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Groups
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    members: tuple[tuple[str, int, int | None], ...]
+    """(iso3, first year, last year or None while still a member)."""
+    source: str
+    aliases: tuple[str, ...] = ()
+    aggregate_as_partner: bool = False
+
+    def members_in(self, year: int | None = None) -> list[str]:
+        if year is None:
+            return sorted({m for m, start, end in self.members if end is None})
+        return sorted({m for m, start, end in self.members if start <= year and (end is None or year <= end)})
+
+    def years(self, iso3: str) -> list[tuple[int, int | None]]:
+        return [(s, e) for m, s, e in self.members if m == iso3]
+
+
+def _central_asia() -> tuple[tuple[str, int, int | None], ...]:
+    data = _coco().data
+    isos = sorted(data.loc[data["UNregion"] == "Central Asia", "ISO3"].tolist())
+    # independent from the dissolution of the USSR (COW entry year)
+    s = cow_spells()
+    out = []
+    for iso in isos:
+        start = s.filter(pl.col("iso3") == iso)["start_year"].min()
+        out.append((iso, int(start) if start is not None else 1991, None))
+    return tuple(out)
+
+
+# EU accession years. Membership of each enlargement comes from country_converter's EU12, EU15,
+# EU25, EU27_2007 and EU28 classifications; only the split of the first twelve members into the
+# 1958 founders and the 1973, 1981 and 1986 enlargements is given here (source: European Union,
+# "From 6 to 27 members", https://neighbourhood-enlargement.ec.europa.eu/enlargement-policy/from-6-27-members_en).
+_EU_EARLY = {
+    "BEL": 1958, "FRA": 1958, "DEU": 1958, "ITA": 1958, "LUX": 1958, "NLD": 1958,
+    "DNK": 1973, "IRL": 1973, "GBR": 1973, "GRC": 1981, "ESP": 1986, "PRT": 1986,
+}
+_EU_LEFT = {"GBR": 2019}  # last full year of UK membership (left 31 January 2020)
+
+
+def _eu() -> tuple[tuple[str, int, int | None], ...]:
+    data = _coco().data
+
+    def members(col: str) -> set[str]:
+        return set(data.loc[data[col].notna(), "ISO3"].tolist())
+
+    waves = [("EU15", 1995), ("EU25", 2004), ("EU27_2007", 2007), ("EU28", 2013)]
+    joined: dict[str, int] = dict(_EU_EARLY)
+    for col, year in waves:
+        for iso in sorted(members(col)):
+            joined.setdefault(iso, year)
+    return tuple((iso, year, _EU_LEFT.get(iso)) for iso, year in sorted(joined.items()))
+
+
+def _build_groups() -> dict[str, Group]:
+    return {
+        "C5": Group(
+            "C5", "Central Asia (C5)", _central_asia(),
+            "UN M49 region 'Central Asia' via country_converter", aliases=("central asia", "ca5"),
+        ),
+        "EU": Group(
+            "EU", "European Union", _eu(),
+            "country_converter EU classifications; accession years from the European Union",
+            aliases=("european union", "eu27", "eec"), aggregate_as_partner=True,
+        ),
+        "EAEU": Group(
+            "EAEU", "Eurasian Economic Union",
+            # Treaty on the Eurasian Economic Union (in force 1 January 2015); Armenia 2 January
+            # 2015, Kyrgyzstan 12 August 2015 (source: eaeunion.org, "About the Union").
+            (("BLR", 2015, None), ("KAZ", 2015, None), ("RUS", 2015, None), ("ARM", 2015, None), ("KGZ", 2015, None)),
+            "Treaty on the Eurasian Economic Union; eaeunion.org", aliases=("eurasian economic union", "eeu"),
+        ),
+        "SCO": Group(
+            "SCO", "Shanghai Cooperation Organisation",
+            # Founded 15 June 2001; India and Pakistan full members June 2017; Iran July 2023;
+            # Belarus July 2024 (source: eng.sectsco.org).
+            (("CHN", 2001, None), ("KAZ", 2001, None), ("KGZ", 2001, None), ("RUS", 2001, None),
+             ("TJK", 2001, None), ("UZB", 2001, None), ("IND", 2017, None), ("PAK", 2017, None),
+             ("IRN", 2023, None), ("BLR", 2024, None)),
+            "SCO Charter and accession decisions; eng.sectsco.org", aliases=("shanghai cooperation organisation",),
+        ),
+    }
+
+
+class _LazyGroups(dict):
+    def _load(self) -> None:
+        if not super().__len__():
+            super().update(_build_groups())
+
+    def __getitem__(self, k):
+        self._load()
+        return super().__getitem__(k)
+
+    def __contains__(self, k):
+        self._load()
+        return super().__contains__(k)
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __len__(self):
+        self._load()
+        return super().__len__()
+
+    def items(self):
+        self._load()
+        return super().items()
+
+    def keys(self):
+        self._load()
+        return super().keys()
+
+    def values(self):
+        self._load()
+        return super().values()
+
+    def get(self, k, default=None):
+        self._load()
+        return super().get(k, default)
+
+
+GROUPS: dict[str, Group] = _LazyGroups()
+
+
+def is_group(code: str) -> bool:
+    return code in GROUPS
+
+
+def group_members(group: str, year: int | None = None) -> list[str]:
+    """ISO3 members of a group in ``year`` (current members if no year)."""
+    key = resolve(group)
+    if key not in GROUPS:
+        raise UnknownCountryError(group, context="not a group; groups: " + ", ".join(GROUPS))
+    return GROUPS[key].members_in(year)
+
+
+def great_powers(partners: Iterable[object] | str | None = None) -> list[str]:
+    """The great-power set: ``partners`` if given, else ``$MULTIVECTOR_GREAT_POWERS``, else the default."""
+    if partners is None:
+        env = os.environ.get("MULTIVECTOR_GREAT_POWERS")
+        partners = env if env else DEFAULT_GREAT_POWERS
+    return resolve_many(partners)
+
+
+def ccodes_for(keys: Iterable[object], years: Iterable[int], *, outside_system: bool = False) -> list[int | None]:
+    """COW code for each (name-or-code, year) pair: an exact COW state name in that year first,
+    then ISO resolution. Used by readers whose files carry names or ISO codes rather than COW
+    codes (UN votes, ICEWS). Unresolvable keys give None (the caller decides whether to fail).
+
+    ``outside_system=True`` also codes a country in years when it was not a COW system member
+    with its nearest COW code (Voeten does this for the Byelorussian and Ukrainian SSRs, UN
+    members from 1945)."""
+    spells = cow_spells()
+    by_name: dict[str, list[tuple[int, int, int]]] = {}
+    for r in spells.iter_rows(named=True):
+        by_name.setdefault(r["name"].lower(), []).append((r["ccode"], r["start_year"], r["end_year"]))
+    cache: dict[tuple[object, int], int | None] = {}
+    iso_cache: dict[object, str | None] = {}
+    out: list[int | None] = []
+    for key, year in zip(keys, years):
+        ck = (key, year)
+        if ck not in cache:
+            code = None
+            if isinstance(key, str):
+                for cc, s, e in by_name.get(key.strip().lower(), []):
+                    if s <= year <= e:
+                        code = cc
+                        break
+            if code is None:
+                if key not in iso_cache:
+                    try:
+                        iso_cache[key] = resolve(key, allow_groups=False)
+                    except UnknownCountryError:
+                        iso_cache[key] = None
+                iso = iso_cache[key]
+                if iso is not None:
+                    code = _code_for(spells, "ccode", iso, year)
+                    if code is None and outside_system:
+                        code = _code_for(spells, "ccode", iso, None)
+            cache[ck] = code
+        out.append(cache[ck])
+    return out

@@ -1,0 +1,387 @@
+"""Scenario files: TOML in, a checked :class:`Scenario` out.
+
+A scenario names the actors, switches lenses and mechanisms, and gives each parameter either a
+number or a range ``[low, high]`` that the ensemble samples uniformly, one value per run::
+
+    [scenario]
+    name = "china-coercive"
+    description = "China turns coercive"
+    extends = "baseline"          # start from another shipped scenario (or a path)
+
+    [lenses]                      # switch whole lenses
+    realist = true
+
+    [mechanisms]                  # or single mechanisms
+    realist.balancing = false
+
+    [parameters]
+    forgetting = [0.8, 0.9]
+
+    [powers.CHN]
+    respect = [0.1, 0.3]
+
+    [rivalry]
+    default = [0.1, 0.3]
+    "CHN-USA" = [0.3, 0.5]
+
+Every key is checked: a misspelt key or a value out of range raises
+:class:`~multivector.errors.ScenarioError` naming the file, the key and the allowed values.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from multivector.errors import ScenarioError
+from multivector.sim.parameters import (
+    CHANNELS,
+    DEFAULT_PARTNERS,
+    GLOBAL_PARAMETERS,
+    LENSES,
+    MECHANISMS,
+    POWER_PARAMETERS,
+    RIVALRY_SPEC,
+)
+
+Range = tuple[float, float]
+
+SHIPPED_SCENARIOS: tuple[str, ...] = (
+    "baseline",
+    "china-consistent",
+    "china-coercive",
+    "northern-route-closed",
+    "rivalry-escalates",
+    "russia-pressure",
+)
+
+INITIAL_KEYS: tuple[str, ...] = (*CHANNELS, "trust", "threat", "strength")
+
+_TOP_KEYS = ("scenario", "lenses", "mechanisms", "parameters", "powers", "rivalry", "initial")
+_SCENARIO_KEYS = ("name", "description", "extends", "country", "partners", "years")
+_CODE = re.compile(r"^[A-Z]{2,3}$")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A checked scenario: every parameter present, as a ``(low, high)`` range.
+
+    Build one with :func:`load_scenario`; derive variants with :meth:`with_mechanisms`,
+    :meth:`with_parameters` and :meth:`with_partners`.
+    """
+
+    name: str
+    description: str = ""
+    source: str = "<built>"
+    country: tuple[str, ...] | None = None
+    partners: tuple[str, ...] = DEFAULT_PARTNERS
+    years: int = 30
+    mechanisms: dict[str, bool] = field(default_factory=lambda: {m: True for m in MECHANISMS})
+    parameters: dict[str, Range] = field(
+        default_factory=lambda: {k: (s.default, s.default) for k, s in GLOBAL_PARAMETERS.items()}
+    )
+    #: per partner: parameter -> range; ``respect`` may be the string "calibrated".
+    powers: dict[str, dict[str, Range | str]] = field(default_factory=dict)
+    rivalry_default: Range = (RIVALRY_SPEC.default, RIVALRY_SPEC.default)
+    rivalry_pairs: dict[tuple[str, str], Range] = field(default_factory=dict)
+    initial: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def power_value(self, partner: str, name: str) -> Range | str:
+        spec = POWER_PARAMETERS[name]
+        return self.powers.get(partner, {}).get(name, (spec.default, spec.default))
+
+    def rivalry(self, a: str, b: str) -> Range:
+        key = tuple(sorted((a, b)))
+        return self.rivalry_pairs.get(key, self.rivalry_default)  # type: ignore[arg-type]
+
+    def ranged_parameters(self) -> list[str]:
+        """Names (as used by :func:`multivector.sim.sensitivity`) of parameters given as ranges."""
+        out = [k for k, (lo, hi) in self.parameters.items() if hi > lo]
+        for p in self.partners:
+            for k in POWER_PARAMETERS:
+                v = self.power_value(p, k)
+                if v == "calibrated" or (isinstance(v, tuple) and v[1] > v[0]):
+                    out.append(f"{p}.{k}")
+        for i, a in enumerate(self.partners):
+            for b in self.partners[i + 1 :]:
+                lo, hi = self.rivalry(a, b)
+                if hi > lo:
+                    out.append(f"rivalry.{a}-{b}")
+        return out
+
+    # -- variants -------------------------------------------------------------------------
+    def with_mechanisms(self, off: list[str] | tuple[str, ...] = (), on: list[str] | tuple[str, ...] = ()) -> Scenario:
+        """A copy with mechanisms (``lens.name``) or whole lenses (``lens``) switched off / on."""
+        mech = dict(self.mechanisms)
+        for names, value in ((off, False), (on, True)):
+            for n in names:
+                for m in _expand_mechanism(n, where="with_mechanisms"):
+                    mech[m] = value
+        return replace(self, mechanisms=mech)
+
+    def with_parameters(self, **values: float | Range) -> Scenario:
+        """A copy with global parameters set (a number or a ``(low, high)`` range)."""
+        params = dict(self.parameters)
+        for k, v in values.items():
+            if k not in GLOBAL_PARAMETERS:
+                raise ScenarioError(_unknown("parameter", k, GLOBAL_PARAMETERS, "with_parameters"))
+            params[k] = _range(v, GLOBAL_PARAMETERS[k].low, GLOBAL_PARAMETERS[k].high, f"parameters.{k}", "with_parameters")
+        return replace(self, parameters=params)
+
+    def with_power(self, partner: str, **values: float | Range | str) -> Scenario:
+        """A copy with one power's style parameters set."""
+        powers = copy.deepcopy(self.powers)
+        table = powers.setdefault(partner, {})
+        for k, v in values.items():
+            table[k] = _power_value(k, v, f"powers.{partner}.{k}", "with_power")
+        return replace(self, powers=powers)
+
+    def with_rivalry(self, default: float | Range | None = None, **pairs: float | Range) -> Scenario:
+        """A copy with rivalry changed: ``with_rivalry(0.0)`` or ``with_rivalry(CHN_USA=1.0)``."""
+        d = self.rivalry_default if default is None else _range(default, 0.0, 1.0, "rivalry.default", "with_rivalry")
+        rp = dict(self.rivalry_pairs)
+        if default is not None:
+            rp = {}
+        for k, v in pairs.items():
+            a, _, b = k.replace("-", "_").partition("_")
+            rp[tuple(sorted((a, b)))] = _range(v, 0.0, 1.0, f"rivalry.{k}", "with_rivalry")
+        return replace(self, rivalry_default=d, rivalry_pairs=rp)
+
+    def with_partners(self, partners: list[str] | tuple[str, ...]) -> Scenario:
+        return replace(self, partners=tuple(partners))
+
+
+# ---------------------------------------------------------------------------------------------
+def shipped_scenario_path(name: str) -> Path:
+    """The path of a shipped scenario (``baseline``, ``china-coercive``, ...)."""
+    stem = name.removesuffix(".toml")
+    if stem not in SHIPPED_SCENARIOS:
+        raise ScenarioError(
+            f"no shipped scenario named {name!r}; shipped scenarios: {', '.join(SHIPPED_SCENARIOS)}; "
+            "or give the path of a .toml file"
+        )
+    return Path(str(resources.files("multivector.sim") / "scenarios" / f"{stem}.toml"))
+
+
+def load_scenario(source: str | Path) -> Scenario:
+    """Read and check a scenario: a path to a TOML file or the name of a shipped scenario."""
+    path = _resolve_source(source)
+    raw = _read_toml(path, seen=())
+    return _build(raw, str(path))
+
+
+def scenario_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Scenario:
+    """Check a scenario given as a dict laid out like the TOML file (``extends`` is honoured)."""
+    raw = copy.deepcopy(raw)
+    base_name = raw.get("scenario", {}).get("extends")
+    if base_name:
+        base = _read_toml(_resolve_source(base_name, relative_to=None), seen=())
+        raw = _merge(base, raw)
+    return _build(raw, source)
+
+
+def _resolve_source(source: str | Path, relative_to: Path | None = None) -> Path:
+    s = str(source)
+    p = Path(s).expanduser()
+    if relative_to is not None and not p.is_absolute():
+        cand = relative_to.parent / p
+        if cand.exists():
+            return cand
+    if p.exists():
+        return p
+    if s.endswith(".toml") and ("/" in s or "\\" in s):
+        raise ScenarioError(f"scenario file {s} does not exist; shipped scenarios: {', '.join(SHIPPED_SCENARIOS)}")
+    return shipped_scenario_path(Path(s).name)
+
+
+def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    if path in seen:
+        raise ScenarioError(f"{path}: scenario.extends makes a cycle ({' -> '.join(map(str, (*seen, path)))})")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML ({exc}); fix the syntax at the line shown") from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read scenario file {path}: {exc.strerror}") from None
+    base_name = raw.get("scenario", {}).get("extends") if isinstance(raw.get("scenario"), dict) else None
+    if base_name:
+        if not isinstance(base_name, str):
+            raise ScenarioError(f"{path}: key 'scenario.extends' must be a scenario name or path, got {base_name!r}")
+        base = _read_toml(_resolve_source(base_name, relative_to=path), seen=(*seen, path))
+        raw = _merge(base, raw)
+    return raw
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    if "scenario" in out:
+        out["scenario"].pop("extends", None)
+    return out
+
+
+def _unknown(kind: str, key: str, allowed: Any, where: str) -> str:
+    return f"{where}: unknown {kind} {key!r}; allowed: {', '.join(map(str, allowed))}"
+
+
+def _range(value: Any, low: float, high: float, key: str, where: str) -> Range:
+    allowed = f"a number in [{low:g}, {high:g}] or a range [low, high] inside it"
+    if isinstance(value, bool):
+        raise ScenarioError(f"{where}: key '{key}' must be {allowed}, got {value!r}")
+    if isinstance(value, (int, float)):
+        lo = hi = float(value)
+    elif isinstance(value, (list, tuple)) and len(value) == 2 and all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in value
+    ):
+        lo, hi = float(value[0]), float(value[1])
+    else:
+        raise ScenarioError(f"{where}: key '{key}' must be {allowed}, got {value!r}")
+    if not (low <= lo <= high and low <= hi <= high):
+        raise ScenarioError(f"{where}: key '{key}' = {value!r} is out of range; allowed: {allowed}")
+    if hi < lo:
+        raise ScenarioError(f"{where}: key '{key}' = {value!r} has low > high; write [low, high]")
+    return (lo, hi)
+
+
+def _power_value(name: str, value: Any, key: str, where: str) -> Range | str:
+    if name not in POWER_PARAMETERS:
+        raise ScenarioError(_unknown("power parameter", name, POWER_PARAMETERS, where) + f" (in '{key}')")
+    if name == "respect" and value == "calibrated":
+        return "calibrated"
+    spec = POWER_PARAMETERS[name]
+    return _range(value, spec.low, spec.high, key, where)
+
+
+def _expand_mechanism(name: str, where: str) -> list[str]:
+    if name in MECHANISMS:
+        return [name]
+    if name in LENSES:
+        return [m for m in MECHANISMS if m.startswith(name + ".")]
+    raise ScenarioError(_unknown("mechanism or lens", name, [*LENSES, *MECHANISMS], where))
+
+
+def _code(value: Any, key: str, where: str) -> str:
+    if not isinstance(value, str) or not _CODE.match(value.strip().upper()):
+        raise ScenarioError(f"{where}: key '{key}' must be an ISO3 code such as 'KAZ' (or 'EU'), got {value!r}")
+    return value.strip().upper()
+
+
+def _build(raw: dict[str, Any], where: str) -> Scenario:
+    for k in raw:
+        if k not in _TOP_KEYS:
+            raise ScenarioError(_unknown("table", k, _TOP_KEYS, where))
+    head = raw.get("scenario", {})
+    if not isinstance(head, dict):
+        raise ScenarioError(f"{where}: 'scenario' must be a table with keys {', '.join(_SCENARIO_KEYS)}")
+    for k in head:
+        if k not in _SCENARIO_KEYS:
+            raise ScenarioError(_unknown("key", f"scenario.{k}", [f"scenario.{x}" for x in _SCENARIO_KEYS], where))
+    name = head.get("name") or Path(where).stem
+    if not isinstance(name, str):
+        raise ScenarioError(f"{where}: key 'scenario.name' must be a string, got {name!r}")
+    description = head.get("description", "")
+    country = head.get("country")
+    if country is not None:
+        items = country if isinstance(country, list) else [country]
+        country = tuple(_code(c, "scenario.country", where) for c in items)
+    partners = head.get("partners", list(DEFAULT_PARTNERS))
+    if not isinstance(partners, list) or not partners:
+        raise ScenarioError(f"{where}: key 'scenario.partners' must be a non-empty list of ISO3 codes, got {partners!r}")
+    partners_t = tuple(_code(p, "scenario.partners", where) for p in partners)
+    if len(set(partners_t)) != len(partners_t):
+        raise ScenarioError(f"{where}: key 'scenario.partners' lists a partner twice: {partners!r}")
+    years = head.get("years", 30)
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 500:
+        raise ScenarioError(f"{where}: key 'scenario.years' must be a whole number of years in [1, 500], got {years!r}")
+
+    mechanisms = {m: True for m in MECHANISMS}
+    lenses = raw.get("lenses", {})
+    if not isinstance(lenses, dict):
+        raise ScenarioError(f"{where}: 'lenses' must be a table like 'realist = true'")
+    for lens, on in lenses.items():
+        if lens not in LENSES:
+            raise ScenarioError(_unknown("lens", f"lenses.{lens}", LENSES, where))
+        if not isinstance(on, bool):
+            raise ScenarioError(f"{where}: key 'lenses.{lens}' must be true or false, got {on!r}")
+        for m in _expand_mechanism(lens, where):
+            mechanisms[m] = on
+    mech_raw = raw.get("mechanisms", {})
+    flat: dict[str, Any] = {}
+    for k, v in mech_raw.items():
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                flat[f"{k}.{k2}"] = v2
+        else:
+            flat[k] = v
+    for k, v in flat.items():
+        if k not in MECHANISMS:
+            raise ScenarioError(_unknown("mechanism", f"mechanisms.{k}", MECHANISMS, where))
+        if not isinstance(v, bool):
+            raise ScenarioError(f"{where}: key 'mechanisms.{k}' must be true or false, got {v!r}")
+        mechanisms[k] = v
+
+    params = {k: (s.default, s.default) for k, s in GLOBAL_PARAMETERS.items()}
+    for k, v in raw.get("parameters", {}).items():
+        if k not in GLOBAL_PARAMETERS:
+            raise ScenarioError(_unknown("parameter", f"parameters.{k}", GLOBAL_PARAMETERS, where))
+        s = GLOBAL_PARAMETERS[k]
+        params[k] = _range(v, s.low, s.high, f"parameters.{k}", where)
+
+    powers: dict[str, dict[str, Range | str]] = {}
+    for p, table in raw.get("powers", {}).items():
+        if p not in partners_t:
+            raise ScenarioError(_unknown("partner", f"powers.{p}", partners_t, where) + " (add it to scenario.partners)")
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{where}: 'powers.{p}' must be a table of {', '.join(POWER_PARAMETERS)}")
+        powers[p] = {k: _power_value(k, v, f"powers.{p}.{k}", where) for k, v in table.items()}
+
+    rivalry_default: Range = (RIVALRY_SPEC.default, RIVALRY_SPEC.default)
+    pairs: dict[tuple[str, str], Range] = {}
+    for k, v in raw.get("rivalry", {}).items():
+        if k == "default":
+            rivalry_default = _range(v, 0.0, 1.0, "rivalry.default", where)
+            continue
+        a, sep, b = k.partition("-")
+        if not sep or a not in partners_t or b not in partners_t or a == b:
+            raise ScenarioError(
+                f"{where}: key 'rivalry.{k}' must be 'default' or a pair of two different partners "
+                f"written 'A-B' with A, B in: {', '.join(partners_t)}"
+            )
+        pairs[tuple(sorted((a, b)))] = _range(v, 0.0, 1.0, f"rivalry.{k}", where)  # type: ignore[index]
+
+    initial: dict[str, dict[str, float]] = {}
+    for p, table in raw.get("initial", {}).items():
+        if p not in partners_t:
+            raise ScenarioError(_unknown("partner", f"initial.{p}", partners_t, where))
+        initial[p] = {}
+        for k, v in table.items():
+            if k not in INITIAL_KEYS:
+                raise ScenarioError(_unknown("initial value", f"initial.{p}.{k}", INITIAL_KEYS, where))
+            lo, hi = _range(v, 0.0, 1.0, f"initial.{p}.{k}", where)
+            if lo != hi:
+                raise ScenarioError(f"{where}: key 'initial.{p}.{k}' must be one number in [0, 1], not a range")
+            initial[p][k] = lo
+
+    return Scenario(
+        name=name,
+        description=str(description),
+        source=where,
+        country=country,
+        partners=partners_t,
+        years=years,
+        mechanisms=mechanisms,
+        parameters=params,
+        powers=powers,
+        rivalry_default=rivalry_default,
+        rivalry_pairs=pairs,
+        initial=initial,
+    )

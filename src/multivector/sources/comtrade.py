@@ -1,0 +1,295 @@
+"""UN Comtrade annual goods trade by partner (Comtrade+ API v1 JSON).
+
+Reads a response of the Comtrade+ API (``/data/v1/get/C/A/HS`` with a subscription key, or the
+keyless ``/public/v1/preview/C/A/HS``) and derives reporter–partner–year exports and imports *as
+reported by the reporter*: a country's imports from a partner are not its partner's exports to it
+(CIF vs FOB, timing, re-exports, attribution of origin), so the two sides' reports are kept apart.
+
+Store table ``trade_dyad_year``: iso3_1 (reporter), iso3_2 (partner), year (Int32), exports_usd,
+imports_usd (Float64, US$, primaryValue of cmdCode TOTAL), source ("UN Comtrade (reported by CHN)").
+Partners that are not countries (World ``W00``, "Areas, nes" …) are left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+
+from multivector.errors import DataError, UnknownCountryError
+from multivector.sources.base import SourceMeta, download, existing_file
+from multivector.sources.facts import iso3_codes, suggest_iso3
+
+META = SourceMeta(
+    key="comtrade",
+    name="UN Comtrade Database (Comtrade+), annual trade by partner, all commodities",
+    version="Comtrade+ API v1",
+    url="https://comtradeplus.un.org/",
+    licence="UN Comtrade terms of use (free for non-commercial use with attribution; redistribution limited)",
+    citation=(
+        "United Nations. UN Comtrade Database (Comtrade+), annual merchandise trade by partner, "
+        "HS total (cmdCode TOTAL). United Nations Statistics Division, https://comtradeplus.un.org/."
+    ),
+    bibtex="""@misc{uncomtrade,
+  author = {{United Nations Statistics Division}},
+  title = {{UN} Comtrade Database},
+  howpublished = {\\url{https://comtradeplus.un.org/}},
+  note = {Annual merchandise trade by partner, HS, all commodities (TOTAL)}
+}""",
+    coverage=(1962, 2024),
+    unit="reporter-partner-year (US$)",
+    tables=("trade_dyad_year",),
+    notes="Values as reported by the reporter (iso3_1); exports FOB, imports mostly CIF.",
+)
+
+PREVIEW_URL = "https://comtradeapi.un.org/public/v1/preview/C/A/HS"
+REQUIRED = ["refYear", "reporterCode", "reporterISO", "partnerCode", "partnerISO", "flowCode", "cmdCode",
+            "primaryValue"]
+OPTIONAL = ["partner2Code", "customsCode", "motCode", "classificationCode", "cifvalue", "fobvalue", "isReported",
+            "isAggregate"]
+
+#: Comtrade reporter/partner codes that differ from ISO 3166-1 numeric for current countries
+#: (from the Comtrade reference table, as shipped in comtradr's ``country_codes``).
+COMTRADE_CODES = {"FRA": 251, "IND": 699, "NOR": 579, "CHE": 757, "USA": 842}
+
+SCHEMA = {
+    "year": pl.Int32,
+    "reporter_code": pl.Int32,
+    "reporter_iso3": pl.String,
+    "partner_code": pl.Int32,
+    "partner_iso3": pl.String,
+    "flow": pl.String,
+    "cmd_code": pl.String,
+    "partner2_code": pl.Int32,
+    "customs_code": pl.String,
+    "mot_code": pl.Int32,
+    "classification": pl.String,
+    "value_usd": pl.Float64,
+    "cif_usd": pl.Float64,
+    "fob_usd": pl.Float64,
+    "is_reported": pl.Boolean,
+}
+
+
+def _num(rec: dict, key: str, *, file: str, row: int, integral: bool, required: bool):
+    v = rec.get(key)
+    if v is None or v == "":
+        if required:
+            raise DataError("value is missing", file=file, row=row, field=key,
+                            hint="the record is incomplete; download the response again")
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise DataError(f"value {v!r} is not a number", file=file, row=row, field=key)
+    try:
+        x = float(v)
+    except ValueError:
+        raise DataError(f"value {v!r} is not a number", file=file, row=row, field=key,
+                        hint="Comtrade codes and values are numbers; the record is damaged") from None
+    if integral:
+        if x != int(x):
+            raise DataError(f"value {v!r} should be a whole number", file=file, row=row, field=key)
+        return int(x)
+    return x
+
+
+def read(path: str | Path) -> pl.DataFrame:
+    """Read a Comtrade+ v1 JSON response (``{"count": …, "data": [...], "error": ""}``).
+
+    Rows are the records of ``data`` (row 1 = first record).
+    """
+    p = existing_file(path, META.key)
+    file = str(p)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); the file may be truncated",
+            file=file, hint="download the response again (`multivector data fetch comtrade`)",
+        ) from None
+    if not isinstance(doc, dict) or "data" not in doc:
+        raise DataError("not a Comtrade+ API response: no 'data' list", file=file, field="data",
+                        hint="save the API's JSON answer unchanged")
+    if doc.get("error"):
+        raise DataError(f"the API answered with an error: {doc['error']}", file=file, field="error",
+                        hint="check the query (reporter, partner, period codes) and fetch again")
+    data = doc["data"]
+    if not isinstance(data, list) or not data:
+        raise DataError("the response holds no records", file=file, field="data",
+                        hint="the query matched nothing; check reporter, partner and period")
+    rows = []
+    seen: dict[tuple, int] = {}
+    known = iso3_codes()
+    for i, rec in enumerate(data, start=1):
+        if not isinstance(rec, dict):
+            raise DataError("the record is not a JSON object", file=file, row=i)
+        for k in REQUIRED:
+            if k not in rec:
+                import difflib
+
+                near = difflib.get_close_matches(k, list(rec), n=1)
+                raise DataError(
+                    f"the record has no field '{k}'", file=file, row=i, field=k,
+                    hint=(f"renamed field? found '{near[0]}'; " if near else "") + "is this a Comtrade+ v1 response?",
+                )
+        out = {
+            "year": _num(rec, "refYear", file=file, row=i, integral=True, required=True),
+            "reporter_code": _num(rec, "reporterCode", file=file, row=i, integral=True, required=True),
+            "reporter_iso3": (rec.get("reporterISO") or "").strip() or None,
+            "partner_code": _num(rec, "partnerCode", file=file, row=i, integral=True, required=True),
+            "partner_iso3": (rec.get("partnerISO") or "").strip() or None,
+            "flow": str(rec["flowCode"]).strip(),
+            "cmd_code": str(rec["cmdCode"]).strip(),
+            "partner2_code": _num(rec, "partner2Code", file=file, row=i, integral=True, required=False),
+            "customs_code": rec.get("customsCode"),
+            "mot_code": _num(rec, "motCode", file=file, row=i, integral=True, required=False),
+            "classification": rec.get("classificationCode"),
+            "value_usd": _num(rec, "primaryValue", file=file, row=i, integral=False, required=False),
+            "cif_usd": _num(rec, "cifvalue", file=file, row=i, integral=False, required=False),
+            "fob_usd": _num(rec, "fobvalue", file=file, row=i, integral=False, required=False),
+            "is_reported": rec.get("isReported"),
+        }
+        if out["reporter_iso3"] not in known:
+            near = suggest_iso3(out["reporter_iso3"] or "")
+            raise DataError(
+                f"unknown reporter country code {out['reporter_iso3']!r}"
+                + (f" (did you mean {', '.join(near)}?)" if near else ""),
+                file=file, row=i, field="reporterISO", hint="reporters must be countries with an ISO3 code",
+            )
+        if out["value_usd"] is not None and out["value_usd"] < 0:
+            raise DataError(f"trade value {out['value_usd']} is negative", file=file, row=i, field="primaryValue")
+        key = (out["year"], out["reporter_code"], out["partner_code"], out["flow"], out["cmd_code"],
+               out["partner2_code"], out["customs_code"], out["mot_code"])
+        if key in seen:
+            raise DataError(
+                f"duplicate record: the same year, reporter, partner, flow and commodity as record {seen[key]}",
+                file=file, row=i, field="partnerCode", hint="were two responses merged? keep one copy",
+            )
+        seen[key] = i
+        rows.append(out)
+    return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """``trade_dyad_year``: exports (X) and imports (M) of all commodities, as reported by iso3_1.
+
+    Only totals are used (cmdCode TOTAL, partner2 World, all modes of transport and customs
+    procedures) so that nothing is counted twice; partners without an ISO3 country code are left out.
+    """
+    f = frame.filter(
+        (pl.col("cmd_code") == "TOTAL")
+        & pl.col("partner2_code").fill_null(0).eq(0)
+        & pl.col("mot_code").fill_null(0).eq(0)
+        & pl.col("customs_code").fill_null("C00").eq("C00")
+        & pl.col("flow").is_in(["X", "M"])
+        & pl.col("partner_iso3").is_in(list(iso3_codes()))
+        & (pl.col("partner_iso3") != pl.col("reporter_iso3"))
+    )
+    out = (
+        f.group_by(["reporter_iso3", "partner_iso3", "year"])
+        .agg(
+            exports_usd=pl.when(pl.col("flow") == "X").then(pl.col("value_usd")).sum(),
+            imports_usd=pl.when(pl.col("flow") == "M").then(pl.col("value_usd")).sum(),
+            has_x=(pl.col("flow") == "X").any(),
+            has_m=(pl.col("flow") == "M").any(),
+        )
+        .with_columns(
+            # a flow that was not reported is null, not 0
+            exports_usd=pl.when(pl.col("has_x")).then(pl.col("exports_usd")).cast(pl.Float64),
+            imports_usd=pl.when(pl.col("has_m")).then(pl.col("imports_usd")).cast(pl.Float64),
+            source=pl.format("UN Comtrade (reported by {})", pl.col("reporter_iso3")),
+        )
+        .rename({"reporter_iso3": "iso3_1", "partner_iso3": "iso3_2"})
+        .select(["iso3_1", "iso3_2", "year", "exports_usd", "imports_usd", "source"])
+        .sort(["iso3_1", "iso3_2", "year"])
+    )
+    return {"trade_dyad_year": out}
+
+
+# ---------------------------------------------------------------------------------------------
+# Live fetch
+
+
+def comtrade_code(country: object) -> int:
+    """The Comtrade reporter/partner code of a country (ISO 3166-1 numeric except a few, e.g. USA 842)."""
+    import logging
+
+    import country_converter as coco
+
+    iso3 = _iso3(country)
+    if iso3 in COMTRADE_CODES:
+        return COMTRADE_CODES[iso3]
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    num = coco.convert(iso3, src="ISO3", to="ISOnumeric", not_found=None)
+    if num is None or num == iso3:
+        raise UnknownCountryError(country, context="no Comtrade code")
+    return int(num)
+
+
+def _iso3(country: object) -> str:
+    try:
+        from multivector.countries import resolve
+
+        return resolve(country, allow_groups=False)
+    except UnknownCountryError:
+        raise
+    except Exception:
+        code = str(country).strip().upper()
+        if code in iso3_codes():
+            return code
+        raise UnknownCountryError(country, suggestions=suggest_iso3(code)) from None
+
+
+def _years(years: int | str | Iterable[int]) -> list[int]:
+    if isinstance(years, int):
+        return [years]
+    if isinstance(years, str):
+        if "-" in years:
+            a, b = years.split("-", 1)
+            return list(range(int(a), int(b) + 1))
+        return [int(y) for y in years.split(",")]
+    return [int(y) for y in years]
+
+
+def fetch(
+    dest: str | Path | None = None,
+    *,
+    reporter: object = "KAZ",
+    partners: object | Iterable[object] | None = ("CHN", "RUS", "USA", "TUR"),
+    years: int | str | Iterable[int] = "2015-2019",
+    flows: str = "X,M",
+) -> Path:
+    """Query the keyless Comtrade+ preview API for annual TOTAL trade and save the JSON response.
+
+    ``reporter`` and ``partners`` are names or codes (``"KAZ"``, ``"Kazakhstan"``); ``partners=None``
+    asks for all partners. The preview API returns at most 500 records per call, so years are
+    fetched in blocks of up to 12 (the API's limit on periods). Offline → OfflineError at once.
+    """
+    from multivector.config import home
+
+    rep = _iso3(reporter)
+    params_base = {"reporterCode": comtrade_code(rep), "cmdCode": "TOTAL", "flowCode": flows,
+                   "partner2Code": 0, "customsCode": "C00", "motCode": 0, "includeDesc": "true"}
+    if partners is not None:
+        plist = [partners] if isinstance(partners, (str, int)) else list(partners)
+        params_base["partnerCode"] = ",".join(str(comtrade_code(p)) for p in plist)
+    ys = _years(years)
+    folder = Path(dest) if dest is not None else home() / "downloads" / "comtrade"
+    merged: list[dict] = []
+    parts: list[Path] = []
+    for k in range(0, len(ys), 12):
+        block = ys[k:k + 12]
+        params = dict(params_base, period=",".join(str(y) for y in block))
+        part = folder / f"comtrade_{rep}_{block[0]}_{block[-1]}.json"
+        download(PREVIEW_URL, part, source=META.key, timeout=60, params=params)
+        doc = json.loads(part.read_text(encoding="utf-8"))
+        if doc.get("error"):
+            raise DataError(f"Comtrade answered with an error: {doc['error']}", file=str(part))
+        merged.extend(doc.get("data") or [])
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    out = folder / f"comtrade_{rep}_{ys[0]}_{ys[-1]}.json"
+    out.write_text(json.dumps({"count": len(merged), "data": merged, "error": ""}), encoding="utf-8")
+    return out

@@ -1,0 +1,73 @@
+"""COW Direct Contiguity (Stinnett et al. 2002, v3.2): land and sea borders by dyad-year.
+
+``conttype``: 0 explicitly not contiguous (a spell peacesciencer records), 1 land or river border, 2 separated by ≤ 12 miles of water, 3 ≤ 24 miles,
+4 ≤ 150 miles, 5 ≤ 400 miles. The published spells (start and end month) are expanded to years;
+where a dyad has several spells in a year the closest type (smallest number) is kept. Only
+contiguous dyad-years are stored; the panel gives 0 to other dyads inside the coverage years.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from multivector.errors import DataError
+from multivector.sources.base import SourceMeta, check_range, read_table, undirected
+
+META = SourceMeta(
+    key="cow_contiguity",
+    name="Correlates of War Direct Contiguity",
+    version="3.2",
+    url="https://correlatesofwar.org/data-sets/direct-contiguity/",
+    licence="free for scholarly use with citation (COW terms)",
+    citation=(
+        "Stinnett, Douglas M., Jaroslav Tir, Philip Schafer, Paul F. Diehl & Charles Gochman. 2002. "
+        "The Correlates of War Project Direct Contiguity Data, Version 3. Conflict Management and Peace "
+        "Science 19(2): 58-66."
+    ),
+    bibtex="""@article{stinnettetal2002cow,
+  author = {Stinnett, Douglas M. and Tir, Jaroslav and Schafer, Philip and Diehl, Paul F. and Gochman, Charles},
+  title = {The Correlates of War Project Direct Contiguity Data, Version 3},
+  journal = {Conflict Management and Peace Science},
+  year = {2002},
+  volume = {19},
+  number = {2},
+  pages = {58--66}
+}""",
+    coverage=(1816, 2016),
+    unit="undirected dyad-year",
+    tables=("contiguity_dyad_year",),
+)
+
+
+def read(path: str | Path) -> pl.DataFrame:
+    """peacesciencer's ``cow_contdir.rda`` (ccode1, ccode2, conttype, stdate, enddate)."""
+    df = read_table(path, META.key, int_cols=["ccode1", "ccode2", "conttype"], str_cols=["stdate", "enddate"])
+    check_range(df, "conttype", 0, 5, path)
+    out = df.with_columns(
+        pl.col("stdate").str.slice(0, 4).cast(pl.Int32, strict=False).alias("start_year"),
+        pl.col("enddate").str.slice(0, 4).cast(pl.Int32, strict=False).alias("end_year"),
+    )
+    bad = out["start_year"].is_null() | out["end_year"].is_null()
+    if bad.any():
+        i = int(bad.arg_true()[0])
+        raise DataError("start or end date is not a date (expected YYYY-MM-DD)", file=str(path), row=i + 1, field="stdate")
+    return out.select("ccode1", "ccode2", "conttype", "start_year", "end_year")
+
+
+def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    years = (
+        df.select("ccode1", "ccode2", "conttype", pl.int_ranges("start_year", pl.col("end_year") + 1).alias("year"))
+        .explode("year")
+        .with_columns(pl.col("year").cast(pl.Int32))
+    )
+    years = years.filter(pl.col("conttype") > 0)
+    both = pl.concat([years, years.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "conttype", "year")])
+    out = (
+        undirected(both)
+        .group_by(["ccode1", "ccode2", "year"])
+        .agg(pl.col("conttype").min().cast(pl.Int8))
+        .sort(["ccode1", "ccode2", "year"])
+    )
+    return {"contiguity_dyad_year": out}

@@ -1,0 +1,45 @@
+"""COW Intergovernmental Organizations: shared memberships by dyad-year (Pevehouse et al. 2020)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from multivector.sources.base import SourceMeta, read_table, undirected
+
+META = SourceMeta(
+    key="cow_igo",
+    name="Correlates of War Intergovernmental Organizations, dyad-year",
+    version="3.0",
+    url="https://correlatesofwar.org/data-sets/igos/",
+    licence="free for scholarly use with citation (COW terms)",
+    citation=(
+        "Pevehouse, Jon C.W., Timothy Nordstrom, Roseanne W. McManus & Anne Spencer Jamison. 2020. "
+        "Tracking Organizations in the World: The Correlates of War IGO Version 3.0 Datasets. "
+        "Journal of Peace Research 57(3): 492-503."
+    ),
+    bibtex="""@article{pevehouseetal2020tow,
+  author = {Pevehouse, Jon C. W. and Nordstrom, Timothy and McManus, Roseanne W. and Jamison, Anne Spencer},
+  title = {Tracking Organizations in the World: The Correlates of War IGO Version 3.0 Datasets},
+  journal = {Journal of Peace Research},
+  year = {2020},
+  volume = {57},
+  number = {3},
+  pages = {492--503}
+}""",
+    coverage=(1816, 2014),
+    unit="undirected dyad-year",
+    tables=("igo_dyad_year",),
+)
+
+
+def read(path: str | Path) -> pl.DataFrame:
+    """peacesciencer's ``cow_igo_ndy.rda`` (ccode1, ccode2, year, dyadigos)."""
+    return read_table(path, META.key, int_cols=["ccode1", "ccode2", "year", "dyadigos"], key=["ccode1", "ccode2", "year"])
+
+
+def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    both = pl.concat([df, df.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year", "dyadigos")])
+    out = undirected(both).unique(["ccode1", "ccode2", "year"], keep="first").sort(["ccode1", "ccode2", "year"])
+    return {"igo_dyad_year": out}

@@ -1,0 +1,45 @@
+"""COW National Material Capabilities (Singer, Bremer & Stuckey 1972; v6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from multivector.sources.base import SourceMeta, check_range, read_table
+
+COLS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
+
+META = SourceMeta(
+    key="cow_nmc",
+    name="Correlates of War National Material Capabilities",
+    version="6.0 series as built by peacesciencer (rows to 2022)",
+    url="https://correlatesofwar.org/data-sets/national-material-capabilities/",
+    licence="free for scholarly use with citation (COW terms)",
+    citation=(
+        "Singer, J. David, Stuart Bremer & John Stuckey. 1972. Capability Distribution, Uncertainty, "
+        "and Major Power War, 1820-1965. In Bruce Russett (ed.), Peace, War, and Numbers, 19-48. Sage."
+    ),
+    bibtex="""@incollection{singer1972cdu,
+  author = {Singer, J. David and Bremer, Stuart and Stuckey, John},
+  title = {Capability Distribution, Uncertainty, and Major Power War, 1820-1965},
+  booktitle = {Peace, War, and Numbers},
+  editor = {Russett, Bruce},
+  publisher = {Sage},
+  year = {1972},
+  pages = {19--48}
+}""",
+    coverage=(1816, 2022),
+    unit="state-year",
+    tables=("nmc_state_year",),
+)
+
+
+def read(path: str | Path) -> pl.DataFrame:
+    df = read_table(path, META.key, int_cols=["ccode", "year"], float_cols=list(COLS), key=["ccode", "year"])
+    check_range(df, "cinc", 0.0, 1.0, path)
+    return df
+
+
+def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {"nmc_state_year": df.sort(["ccode", "year"])}

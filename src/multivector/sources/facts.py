@@ -1,0 +1,349 @@
+"""Reported trade, investment and cargo figures, as stated by a named reporter.
+
+The table is hand-compiled from public pages (one row per figure, each with its source URL). The
+same flow is often reported differently by the two sides — Chinese customs (GACC) put
+China–Kazakhstan trade in 2023 at about US$41 bn, Kazakhstan's statistics bureau at about
+US$31.4 bn. Such figures stay as separate rows: they are never averaged. :func:`disagreements`
+lists where reporters differ and by how much.
+
+Store table ``reported_trade``: year (Int32; null when the page gives a range or no year — the
+text as given is kept in ``year_label``), period, reporter, country, partner, flow, value_usd_bn,
+share_pct, value_mt, note, source_url.
+
+Country and partner cells hold ISO3 codes, several codes joined by ``;`` (``KAZ;AZE``), a code with
+a qualifier (``CHN (Xinjiang)``), a group (``EU``, ``C5``, ``EAEU``) or a descriptive label
+(``Trans-Caspian route (TITR)``, ``World``). A cell that looks like a code (2–5 capital letters)
+but is neither a known ISO3 code nor a group is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from multivector.errors import DataError
+from multivector.sources.base import SourceMeta, existing_file
+
+META = SourceMeta(
+    key="reported_trade",
+    name="Reported trade, investment and cargo figures (hand-compiled, with sources)",
+    version="2026-11",
+    url="https://github.com/multivector/multivector (data: facts/reported_trade.csv)",
+    licence="facts with citation; each row cites the public page it was taken from",
+    citation=(
+        "multivector contributors. 2026. Reported trade figures for Kazakhstan and its partners, "
+        "compiled from public official and news pages (each row cites its source URL)."
+    ),
+    bibtex="""@misc{multivector_reported_trade,
+  author = {{multivector contributors}},
+  title = {Reported trade, investment and cargo figures for Kazakhstan and its partners},
+  year = {2026},
+  note = {Hand-compiled from public pages; each figure cites its source URL}
+}""",
+    coverage=(1991, 2025),
+    unit="reported figure (reporter × country × partner × period × flow)",
+    tables=("reported_trade",),
+    notes="Figures from different reporters are separate rows and are never averaged.",
+)
+
+COLUMNS = [
+    "year", "period", "reporter", "country", "partner", "flow",
+    "value_usd_bn", "share_pct", "value_mt", "note", "source_url",
+]
+#: the published file calls the reporter column ``reporter_country``
+ALIASES = {"reporter_country": "reporter"}
+
+SCHEMA = {
+    "year": pl.Int32,
+    "year_label": pl.String,
+    "period": pl.String,
+    "reporter": pl.String,
+    "country": pl.String,
+    "partner": pl.String,
+    "flow": pl.String,
+    "value_usd_bn": pl.Float64,
+    "share_pct": pl.Float64,
+    "value_mt": pl.Float64,
+    "note": pl.String,
+    "source_url": pl.String,
+    "line": pl.Int32,
+}
+
+#: groups and aggregates allowed where a country code is expected (besides multivector.countries groups)
+GROUP_LABELS = frozenset({"EU", "C5", "EAEU", "SCO", "CIS", "CU", "CICA", "CSTO", "TITR", "BRICS", "OECD", "WTO"})
+
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_RANGE = re.compile(r"^(c\.\s*)?\d{4}\s*[-–]\s*\d{4}$")
+_CODE_LIKE = re.compile(r"^[A-Z]{2,5}$")
+_FLOW = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Country codes (shared by the event, trade and facts readers)
+
+
+@lru_cache(maxsize=1)
+def iso3_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 code country_converter knows (plus XKX, Kosovo)."""
+    import logging
+
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    data = coco.CountryConverter().data
+    return frozenset(c for c in data["ISO3"] if isinstance(c, str) and len(c) == 3) | {"XKX"}
+
+
+@lru_cache(maxsize=1)
+def _countries_module_works() -> bool:
+    try:
+        from multivector.countries import is_known_iso3 as f
+
+        return bool(f("KAZ"))
+    except Exception:  # the bundled tables may not be built yet
+        return False
+
+
+def is_known_iso3(code: str) -> bool:
+    """True for an ISO3 code of a country (multivector.countries, else country_converter)."""
+    if not isinstance(code, str):
+        return False
+    if code in iso3_codes():
+        return True
+    if _countries_module_works():
+        from multivector.countries import is_known_iso3 as f
+
+        return f(code)
+    return False
+
+
+def is_group_label(code: str) -> bool:
+    if code in GROUP_LABELS:
+        return True
+    try:
+        from multivector.countries import is_group
+
+        return bool(is_group(code))
+    except Exception:
+        return False
+
+
+def suggest_iso3(code: str, n: int = 3) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(code.upper(), sorted(iso3_codes() | GROUP_LABELS), n=n, cutoff=0.5)
+
+
+def check_country_cell(value: str, *, file: str, row: int, field: str, allow_labels: bool = True) -> None:
+    """Check a country/partner cell; raise DataError if a code-like token is unknown."""
+    for token in value.split(";"):
+        token = re.sub(r"\s*\(.*\)\s*$", "", token).strip()
+        if not token:
+            raise DataError("empty country code in a ';'-separated list", file=file, row=row, field=field)
+        if _CODE_LIKE.match(token):
+            if is_known_iso3(token) or is_group_label(token):
+                continue
+            near = suggest_iso3(token)
+            raise DataError(
+                f"unknown country code {token!r}" + (f" (did you mean {', '.join(near)}?)" if near else ""),
+                file=file,
+                row=row,
+                field=field,
+                hint="use an ISO 3166-1 alpha-3 code (KAZ, CHN), a group (EU, C5, EAEU) or a descriptive label",
+            )
+        if not allow_labels:
+            raise DataError(
+                f"{token!r} is not an ISO3 country code", file=file, row=row, field=field,
+                hint="use ISO 3166-1 alpha-3 codes such as KAZ or CHN, separated by ';'",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV reading with the line numbers a user sees in an editor
+
+
+def read_csv_records(
+    path: Path, required: list[str], *, source: str, aliases: dict[str, str] | None = None
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Read a small CSV with a header; return (header, [(line number, record)]).
+
+    Rows with the wrong number of fields, a missing or renamed column, or a broken quote raise
+    DataError naming the file and line.
+    """
+    aliases = aliases or {}
+    file = str(path)
+    records: list[tuple[int, dict[str, str]]] = []
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh, strict=True)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise DataError("the file is empty", file=file, hint="the file may be truncated; get it again") from None
+            header = [aliases.get(h.strip(), h.strip()) for h in header]
+            import difflib
+
+            missing = [c for c in required if c not in header]
+            if missing:
+                near = [f"'{m}' (found '{difflib.get_close_matches(m, header, n=1)[0]}')"
+                        for m in missing if difflib.get_close_matches(m, header, n=1)]
+                raise DataError(
+                    f"missing column(s) {', '.join(repr(m) for m in missing)}; the header has {', '.join(header)}",
+                    file=file, row=1, field=missing[0],
+                    hint=("renamed column? " + ", ".join(near) + "; " if near else "")
+                    + f"the header must name {', '.join(required)}",
+                )
+            start = reader.line_num + 1
+            for row in reader:
+                line = start
+                start = reader.line_num + 1
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if len(row) != len(header):
+                    raise DataError(
+                        f"the row has {len(row)} fields but the header has {len(header)}",
+                        file=file, row=line,
+                        hint="the file may be truncated or a field holds an unquoted comma; "
+                        "quote fields that contain commas, or get the file again",
+                    )
+                records.append((line, dict(zip(header, (c.strip() for c in row)))))
+    except csv.Error as exc:
+        raise DataError(
+            f"the CSV cannot be parsed ({exc}); a quote may be unclosed or the file truncated",
+            file=file, row=reader.line_num if "reader" in locals() else None,
+            hint="check the quotes on that line, or get the file again",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"the file is not UTF-8 text ({exc.reason})", file=file, hint="save it as UTF-8 CSV") from None
+    if not records:
+        raise DataError("the file has no data rows", file=file, hint="the file may be truncated; get it again")
+    return header, records
+
+
+def parse_number(value: str, *, file: str, row: int, field: str, lo: float | None = None, hi: float | None = None):
+    if value == "" or value.upper() in {"NA", "NAN"}:
+        return None
+    try:
+        x = float(value.replace(",", "")) if re.fullmatch(r"-?[\d,]*\.?\d+", value) else float(value)
+    except ValueError:
+        raise DataError(
+            f"value {value!r} is not a number", file=file, row=row, field=field,
+            hint="write plain numbers (e.g. 31.4), leave the cell empty when the page gives none, "
+            "and put qualifiers such as 'over' in the note",
+        ) from None
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        raise DataError(f"value {x} is outside [{lo}, {hi}]", file=file, row=row, field=field)
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def read(path: str | Path) -> pl.DataFrame:
+    """Read ``reported_trade.csv``; ``line`` is the CSV line of each row (header = line 1)."""
+    p = existing_file(path, META.key)
+    file = str(p)
+    _, records = read_csv_records(p, COLUMNS, source=META.key, aliases=ALIASES)
+    rows = []
+    seen: dict[tuple, int] = {}
+    for line, r in records:
+        ylab = r["year"]
+        year = None
+        if _YEAR.match(ylab):
+            year = int(ylab)
+            if not 1900 <= year <= 2100:
+                raise DataError(f"year {year} is implausible", file=file, row=line, field="year")
+        elif ylab and not _YEAR_RANGE.match(ylab):
+            raise DataError(
+                f"year {ylab!r} is not a year", file=file, row=line, field="year",
+                hint="write a four-digit year (2023), a range (1991-2000) or leave it empty if the page gives none",
+            )
+        for col in ("reporter", "country", "partner", "flow", "source_url"):
+            if not r[col]:
+                raise DataError("value is missing", file=file, row=line, field=col,
+                                hint=f"every figure needs a {col.replace('_', ' ')}")
+        if not _FLOW.match(r["flow"]):
+            raise DataError(
+                f"flow {r['flow']!r} is not a flow name", file=file, row=line, field="flow",
+                hint="use a lower-case name such as turnover, exports, imports, fdi_inflow, transit_tonnes",
+            )
+        if not re.match(r"^https?://", r["source_url"]):
+            raise DataError(f"source_url {r['source_url']!r} is not a web address", file=file, row=line,
+                            field="source_url", hint="give the page the figure was taken from (http…)")
+        check_country_cell(r["country"], file=file, row=line, field="country")
+        check_country_cell(r["partner"], file=file, row=line, field="partner")
+        rec = {
+            "year": year,
+            "year_label": ylab or None,
+            "period": r["period"] or None,
+            "reporter": r["reporter"],
+            "country": r["country"],
+            "partner": r["partner"],
+            "flow": r["flow"],
+            "value_usd_bn": parse_number(r["value_usd_bn"], file=file, row=line, field="value_usd_bn"),
+            "share_pct": parse_number(r["share_pct"], file=file, row=line, field="share_pct", lo=0, hi=100),
+            "value_mt": parse_number(r["value_mt"], file=file, row=line, field="value_mt", lo=0),
+            "note": r["note"] or None,
+            "source_url": r["source_url"],
+            "line": line,
+        }
+        key = tuple(rec[k] for k in ("year_label", "period", "reporter", "country", "partner", "flow",
+                                     "value_usd_bn", "value_mt", "share_pct", "source_url"))
+        if key in seen:
+            raise DataError(
+                f"duplicate figure: the same reporter, period, flow, value and source as line {seen[key]}",
+                file=file, row=line, field="reporter",
+                hint="delete the repeated row (two reporters giving the same figure are fine: they differ in reporter)",
+            )
+        seen[key] = line
+        rows.append(rec)
+    return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The store table ``reported_trade`` (the file's rows, in a stable order)."""
+    out = frame.sort(["country", "partner", "flow", "year", "period", "reporter", "line"], nulls_last=True)
+    return {"reported_trade": out.drop("line")}
+
+
+def disagreements(df: pl.DataFrame, *, same_period: bool = True) -> pl.DataFrame:
+    """(country, partner, year, flow) figures given by more than one reporter, and the gap.
+
+    With ``same_period`` (default) only figures for the same period are compared (a January–July
+    figure is not a disagreement with an annual one). Values are US$ bn or, for cargo, million
+    tonnes (``unit``). ``gap = max − min`` over the reporters; ``ratio = max / min``. The figures
+    themselves are never averaged.
+    """
+    keys = ["country", "partner", "year", "flow"] + (["period"] if same_period else [])
+    v = (
+        df.filter(pl.col("year").is_not_null())
+        .with_columns(
+            value=pl.coalesce("value_usd_bn", "value_mt"),
+            unit=pl.when(pl.col("value_usd_bn").is_not_null()).then(pl.lit("US$ bn"))
+            .when(pl.col("value_mt").is_not_null()).then(pl.lit("Mt")),
+        )
+        .filter(pl.col("value").is_not_null())
+    )
+    g = (
+        v.group_by(keys + ["unit"], maintain_order=True)
+        .agg(
+            n_reporters=pl.col("reporter").n_unique().cast(pl.Int32),
+            reporters=pl.col("reporter").unique(maintain_order=True),
+            values=pl.col("value"),
+            min_value=pl.col("value").min(),
+            max_value=pl.col("value").max(),
+            reporter_min=pl.col("reporter").sort_by("value").first(),
+            reporter_max=pl.col("reporter").sort_by("value").last(),
+        )
+        .filter(pl.col("n_reporters") > 1)
+        .with_columns(
+            gap=pl.col("max_value") - pl.col("min_value"),
+            ratio=pl.when(pl.col("min_value") > 0).then(pl.col("max_value") / pl.col("min_value")),
+        )
+        .sort(["gap", "country", "partner", "year"], descending=[True, False, False, False])
+    )
+    return g

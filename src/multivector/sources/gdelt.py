@@ -1,0 +1,384 @@
+"""GDELT event records (GDELT 1.0 and 2.0 event files), aggregated to directed dyad-years.
+
+The GDELT Project codes news reports into CAMEO events between actors (Leetaru & Schrodt 2013).
+The published event files are tab-separated without a header:
+
+* GDELT 1.0: 57 columns (historical back files, 1979 – March 2013) or 58 (daily files from
+  1 April 2013, which add ``SOURCEURL``);
+* GDELT 2.0: 61 columns (each geography block adds an ``ADM2Code``; ``DATEADDED`` has seconds).
+
+The schema is detected from the number of columns; a row with another count is an error naming
+the file and line. Extracts saved with a header row (CSV, e.g. from BigQuery or R, possibly with R
+row names and extra columns) are read too.
+
+Store table ``gdelt_dyad_year``: events from Actor1CountryCode (source) to Actor2CountryCode
+(target) per year — events, goldstein_sum, goldstein_mean, verb_coop / matl_coop / verb_conf /
+matl_conf (QuadClass 1–4) and num_mentions. CAMEO country codes are ISO3 except a few
+(:data:`CAMEO_TO_ISO3`); regional and other non-state codes (EUR, WST, AFR …) are dropped, and only
+events where both actors are states, and two different states, are counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+
+from multivector.errors import DataError
+from multivector.sources.base import SourceMeta, check_not_empty, download, existing_file
+from multivector.sources.facts import iso3_codes
+
+META = SourceMeta(
+    key="gdelt",
+    name="GDELT Event Database (1.0 and 2.0 event files)",
+    version="GDELT 1.0 / 2.0 event export format",
+    url="https://www.gdeltproject.org/data.html",
+    licence="open, unlimited use with citation of the GDELT Project",
+    citation=(
+        "Leetaru, Kalev & Philip A. Schrodt. 2013. GDELT: Global Data on Events, Location and Tone, "
+        "1979–2012. Paper presented at the ISA Annual Convention, San Francisco."
+    ),
+    bibtex="""@inproceedings{leetaru2013gdelt,
+  author = {Leetaru, Kalev and Schrodt, Philip A.},
+  title = {{GDELT}: Global Data on Events, Location and Tone, 1979--2012},
+  booktitle = {International Studies Association Annual Convention},
+  year = {2013},
+  address = {San Francisco}
+}""",
+    coverage=(1979, 2025),
+    unit="event record → directed dyad-year",
+    tables=("gdelt_dyad_year",),
+    notes="The sample files in shared/data are a Georgia/Kazakhstan-focused extract: fine for schemas, biased for conclusions.",
+)
+
+_ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
+          "Type1Code", "Type2Code", "Type3Code"]
+_EVENT = ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+          "NumMentions", "NumSources", "NumArticles", "AvgTone"]
+
+
+def _geo(prefix: str, adm2: bool) -> list[str]:
+    cols = ["Type", "FullName", "CountryCode", "ADM1Code"] + (["ADM2Code"] if adm2 else []) + ["Lat", "Long", "FeatureID"]
+    return [f"{prefix}_{c}" for c in cols]
+
+
+def _schema_columns(adm2: bool) -> list[str]:
+    return (
+        ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
+        + [f"Actor1{c}" for c in _ACTOR]
+        + [f"Actor2{c}" for c in _ACTOR]
+        + _EVENT
+        + _geo("Actor1Geo", adm2) + _geo("Actor2Geo", adm2) + _geo("ActionGeo", adm2)
+        + ["DATEADDED"]
+    )
+
+
+#: GDELT 1.0 historical files (to March 2013)
+COLUMNS_V1 = _schema_columns(False)
+#: GDELT 1.0 daily files (from 1 April 2013)
+COLUMNS_V1_URL = COLUMNS_V1 + ["SOURCEURL"]
+#: GDELT 2.0 event files
+COLUMNS_V2 = _schema_columns(True) + ["SOURCEURL"]
+assert len(COLUMNS_V1) == 57 and len(COLUMNS_V1_URL) == 58 and len(COLUMNS_V2) == 61
+
+SCHEMAS = {57: (1, COLUMNS_V1), 58: (1, COLUMNS_V1_URL), 61: (2, COLUMNS_V2)}
+
+_INT = {"GLOBALEVENTID": pl.Int64, "SQLDATE": pl.Int32, "MonthYear": pl.Int32, "Year": pl.Int32,
+        "IsRootEvent": pl.Int8, "QuadClass": pl.Int8, "NumMentions": pl.Int64, "NumSources": pl.Int64,
+        "NumArticles": pl.Int64, "DATEADDED": pl.Int64, "Actor1Geo_Type": pl.Int8, "Actor2Geo_Type": pl.Int8,
+        "ActionGeo_Type": pl.Int8}
+_FLOAT = ["FractionDate", "GoldsteinScale", "AvgTone"] + [f"{g}_{c}" for g in ("Actor1Geo", "Actor2Geo", "ActionGeo")
+                                                         for c in ("Lat", "Long")]
+
+#: Output schema of :func:`read`: every GDELT 2.0 column (ADM2 codes null for 1.0 files),
+#: ``gdelt_version`` and the ``line`` of the record in its file.
+SCHEMA: dict[str, pl.DataType] = {
+    c: (_INT.get(c) or (pl.Float64 if c in _FLOAT else pl.String)) for c in COLUMNS_V2
+}
+SCHEMA["gdelt_version"] = pl.Int8
+SCHEMA["line"] = pl.Int64
+
+#: CAMEO country codes that differ from ISO 3166-1 alpha-3 (CAMEO manual 1.1b3, country codes)
+CAMEO_TO_ISO3 = {"ROM": "ROU", "TMP": "TLS", "ZAR": "COD"}
+
+_NA = {"", "NA", "NaN", "nan", "NULL"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _open_text(p: Path) -> tuple[str, str]:
+    """Text of an event file (zip archives hold one .CSV); returns (text, display name)."""
+    if zipfile.is_zipfile(p):
+        try:
+            with zipfile.ZipFile(p) as zf:
+                names = [n for n in zf.namelist() if not n.endswith("/")]
+                if not names:
+                    raise DataError("the zip archive is empty", file=str(p))
+                data = zf.read(names[0])
+                name = f"{p}!{names[0]}"
+        except zipfile.BadZipFile as exc:
+            raise DataError(f"the zip archive is damaged ({exc})", file=str(p), hint="download it again") from None
+    else:
+        data = p.read_bytes()
+        name = str(p)
+    try:
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), name
+
+
+def _wrong_count(file: str, line: int, n: int, expected: str) -> DataError:
+    return DataError(
+        f"the record has {n} columns; {expected}",
+        file=file,
+        row=line,
+        hint="GDELT 1.0 rows have 57 columns (58 with SOURCEURL from April 2013) and GDELT 2.0 rows 61; "
+        "the file may be truncated or mix versions — download it again or split it by version",
+    )
+
+
+def _read_headerless_tsv(text: str, file: str) -> tuple[int, list[str], pl.DataFrame]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    if not lines:
+        raise DataError("the file has no data rows", file=file, hint="the file may be truncated; download it again")
+    n = lines[0].count("\t") + 1
+    if n not in SCHEMAS:
+        raise _wrong_count(file, 1, n, "expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0)")
+    version, cols = SCHEMAS[n]
+    for i, ln in enumerate(lines):
+        k = ln.count("\t") + 1
+        if k != n:
+            raise _wrong_count(file, i + 1, k, f"the file's first row has {n} (GDELT {version}.0)")
+    df = pl.read_csv(
+        io.StringIO("\n".join(lines)), separator="\t", has_header=False, new_columns=cols,
+        infer_schema=False, quote_char=None,
+    )
+    return version, cols, df.with_columns(line=pl.int_range(1, df.height + 1, dtype=pl.Int64))
+
+
+def _read_with_header(text: str, file: str, sep: str) -> tuple[int, list[str], pl.DataFrame]:
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header = [h.strip() for h in next(reader)]
+    version = 2 if "ActionGeo_ADM2Code" in header else 1
+    cols = COLUMNS_V2 if version == 2 else [c for c in COLUMNS_V1_URL if c != "SOURCEURL" or "SOURCEURL" in header]
+    missing = [c for c in cols if c not in header]
+    if missing:
+        import difflib
+
+        near = difflib.get_close_matches(missing[0], header, n=1)
+        raise DataError(
+            f"missing GDELT column(s) {', '.join(missing)}",
+            file=file, row=1, field=missing[0],
+            hint=(f"renamed column? found '{near[0]}'; " if near else "") + "the header must use GDELT's column names",
+        )
+    width = len(header)
+    data: dict[str, list] = {c: [] for c in cols}
+    lines: list[int] = []
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row:
+                continue
+            if len(row) == width + 1:  # R's write.csv adds unnamed row names
+                row = row[1:]
+            elif len(row) != width:
+                raise _wrong_count(file, line, len(row), f"the header names {width}")
+            rec = dict(zip(header, row))
+            for c in cols:
+                data[c].append(rec[c])
+            lines.append(line)
+    except csv.Error as exc:
+        raise DataError(f"the file cannot be parsed as CSV ({exc})", file=file, row=reader.line_num,
+                        hint="a quote may be unclosed or the file truncated; download it again") from None
+    df = pl.DataFrame(data, schema={c: pl.String for c in cols}).with_columns(line=pl.Series(lines, dtype=pl.Int64))
+    return version, cols, df
+
+
+def _cast(df: pl.DataFrame, file: str) -> pl.DataFrame:
+    exprs = []
+    for c in df.columns:
+        if c == "line":
+            continue
+        s = pl.col(c).str.strip_chars()
+        exprs.append(pl.when(s.is_in(list(_NA))).then(None).otherwise(s).alias(c))
+    df = df.with_columns(exprs)
+    out = []
+    for c, dt in SCHEMA.items():
+        if c not in df.columns or dt == pl.String or c in ("gdelt_version", "line"):
+            continue
+        s = df[c]
+        cast = s.cast(pl.Float64, strict=False)
+        bad = cast.is_null() & s.is_not_null()
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(
+                f"value {s[i]!r} is not a number", file=file, row=int(df["line"][i]), field=c,
+                hint="the row is damaged; download the file again or delete the row",
+            )
+        if dt != pl.Float64:
+            frac = cast.is_not_null() & (cast != cast.floor())
+            if frac.any():
+                i = int(frac.arg_true()[0])
+                raise DataError(f"value {s[i]!r} should be a whole number", file=file,
+                                row=int(df["line"][i]), field=c)
+            cast = cast.cast(dt)
+        out.append(cast.alias(c))
+    return df.with_columns(out)
+
+
+def _validate(df: pl.DataFrame, file: str) -> None:
+    def first_bad(mask: pl.Series, field: str, problem: str, hint: str) -> None:
+        if mask.any():
+            i = int(mask.arg_true()[0])
+            raise DataError(problem.format(v=df[field][i]), file=file, row=int(df["line"][i]), field=field, hint=hint)
+
+    first_bad(df["GLOBALEVENTID"].is_null(), "GLOBALEVENTID", "the event id is missing", "the row is damaged")
+    first_bad(df["SQLDATE"].is_null(), "SQLDATE", "the event date is missing", "the row is damaged")
+    first_bad(~df["QuadClass"].is_between(1, 4).fill_null(False), "QuadClass",
+              "QuadClass {v!r} is not 1–4", "QuadClass must be 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
+    first_bad(~df["GoldsteinScale"].is_between(-10, 10).fill_null(True), "GoldsteinScale",
+              "Goldstein score {v!r} is outside [-10, 10]", "the row is damaged")
+    first_bad(~df["EventCode"].str.contains(r"^\d{2,4}$").fill_null(False), "EventCode",
+              "CAMEO event code {v!r} is not 2–4 digits", "keep the leading zeros (e.g. '010'): read the column as text")
+    dup = df["GLOBALEVENTID"].is_duplicated()
+    if dup.any():
+        i = int(dup.arg_true()[0])
+        first_line = int(df.filter(pl.col("GLOBALEVENTID") == df["GLOBALEVENTID"][i])["line"].min())
+        j = int(df.filter(pl.col("GLOBALEVENTID") == df["GLOBALEVENTID"][i])["line"].max())
+        raise DataError(
+            f"duplicate event id {df['GLOBALEVENTID'][i]} (also on line {first_line})",
+            file=file, row=j, field="GLOBALEVENTID",
+            hint="the same event appears twice — were two files concatenated? keep one copy",
+        )
+
+
+def read(path: str | Path) -> pl.DataFrame:
+    """Read one GDELT event file (raw .CSV/.zip without header, or an extract with a header).
+
+    Returns the fixed :data:`SCHEMA` (61 columns + ``gdelt_version`` + ``line``). A folder reads
+    every event file in it (``*.csv``, ``*.CSV``, ``*.zip``, ``*.tsv``).
+    """
+    p = Path(path).expanduser()
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir() if f.suffix.lower() in {".csv", ".zip", ".tsv"})
+        if not files:
+            raise DataError("the folder holds no GDELT event files (.csv, .zip)", file=str(p))
+        frames = [read(f) for f in files]
+        out = pl.concat(frames)
+        _validate(out, str(p))
+        return out
+    p = existing_file(p, META.key)
+    text, file = _open_text(p)
+    first = text.split("\n", 1)[0]
+    if "GLOBALEVENTID" in first:
+        sep = "\t" if first.count("\t") > first.count(",") else ","
+        version, cols, df = _read_with_header(text, file, sep)
+    else:
+        version, cols, df = _read_headerless_tsv(text, file)
+    check_not_empty(df, file)
+    df = _cast(df, file)
+    _validate(df, file)
+    missing = [c for c in SCHEMA if c not in df.columns and c not in ("gdelt_version",)]
+    df = df.with_columns([pl.lit(None, dtype=SCHEMA[c]).alias(c) for c in missing] + [pl.lit(version, pl.Int8).alias("gdelt_version")])
+    return df.select(list(SCHEMA)).cast(SCHEMA)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deriving the dyad-year table
+
+
+def state_code(col: str) -> pl.Expr:
+    """A CAMEO country code as an ISO3 state code, or null for regions and other non-state codes."""
+    c = pl.col(col).str.strip_chars().str.to_uppercase().replace(CAMEO_TO_ISO3)
+    return pl.when(c.is_in(list(iso3_codes()))).then(c).otherwise(None)
+
+
+def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """``gdelt_dyad_year``: events from Actor1's to Actor2's state, per year.
+
+    ``goldstein_mean`` is the unweighted mean Goldstein (1992) score of the dyad-year's events;
+    quad counts follow QuadClass (1 verbal cooperation, 2 material cooperation, 3 verbal conflict,
+    4 material conflict).
+    """
+    ev = frame.select(
+        state_code("Actor1CountryCode").alias("iso3_1"),
+        state_code("Actor2CountryCode").alias("iso3_2"),
+        pl.col("Year").alias("year"),
+        "QuadClass", "GoldsteinScale", "NumMentions",
+    ).filter(pl.col("iso3_1").is_not_null() & pl.col("iso3_2").is_not_null() & (pl.col("iso3_1") != pl.col("iso3_2")))
+    quad = lambda k: (pl.col("QuadClass") == k).sum().cast(pl.Int64)  # noqa: E731
+    out = (
+        ev.group_by(["iso3_1", "iso3_2", "year"])
+        .agg(
+            events=pl.len().cast(pl.Int64),
+            goldstein_sum=pl.col("GoldsteinScale").sum().cast(pl.Float64),
+            goldstein_mean=pl.col("GoldsteinScale").mean().cast(pl.Float64),
+            verb_coop=quad(1), matl_coop=quad(2), verb_conf=quad(3), matl_conf=quad(4),
+            num_mentions=pl.col("NumMentions").sum().cast(pl.Int64),
+        )
+        .with_columns(pl.col("year").cast(pl.Int32))
+        .sort(["iso3_1", "iso3_2", "year"])
+    )
+    return {"gdelt_dyad_year": out}
+
+
+# ---------------------------------------------------------------------------------------------
+# Live download
+
+V1_BASE = "http://data.gdeltproject.org/events/"
+V2_BASE = "http://data.gdeltproject.org/gdeltv2/"
+
+
+def file_url(date: str, version: int = 1) -> str:
+    """URL of a GDELT event file.
+
+    GDELT 1.0: ``YYYYMMDD`` (daily files from 2013-04-01), ``YYYYMM`` (monthly, 2006-01 to
+    2013-03) or ``YYYY`` (yearly, 1979–2005). GDELT 2.0: ``YYYYMMDDHHMMSS`` on a 15-minute mark.
+    """
+    d = re.sub(r"[-:T ]", "", str(date))
+    if version == 2:
+        if not re.fullmatch(r"\d{14}", d) or int(d[10:12]) % 15 or d[12:] != "00":
+            raise DataError(f"GDELT 2.0 files are named by a 15-minute timestamp YYYYMMDDHHMMSS, not {date!r}",
+                            field="date", hint="e.g. 20240101000000 or 20240101001500")
+        return f"{V2_BASE}{d}.export.CSV.zip"
+    if re.fullmatch(r"\d{8}", d) and d >= "20130401":
+        return f"{V1_BASE}{d}.export.CSV.zip"
+    if re.fullmatch(r"\d{6}", d) and "200601" <= d <= "201303":
+        return f"{V1_BASE}{d}.zip"
+    if re.fullmatch(r"\d{4}", d) and "1979" <= d <= "2005":
+        return f"{V1_BASE}{d}.zip"
+    raise DataError(
+        f"no GDELT 1.0 file for {date!r}", field="date",
+        hint="use YYYYMMDD from 2013-04-01, YYYYMM for 2006-01..2013-03, or YYYY for 1979..2005",
+    )
+
+
+def fetch(dest: str | Path | None = None, *, date: str | None = None, version: int = 2) -> Path:
+    """Download one GDELT event file (default: the latest GDELT 2.0 15-minute file).
+
+    Offline it fails at once with OfflineError.
+    """
+    from multivector.config import home
+
+    folder = Path(dest) if dest is not None else home() / "downloads" / "gdelt"
+    if date is None:
+        if version != 2:
+            raise DataError("give the date of the GDELT 1.0 file to fetch", field="date", hint="e.g. date='20130401'")
+        idx = download(f"{V2_BASE}lastupdate.txt", folder / "lastupdate.txt", source=META.key, timeout=30)
+        urls = [ln.split()[-1] for ln in idx.read_text().splitlines() if ln.strip().endswith(".export.CSV.zip")]
+        if not urls:
+            raise DataError("GDELT's lastupdate.txt lists no export file", file=str(idx))
+        url = urls[0]
+    else:
+        url = file_url(date, version)
+    return download(url, folder / url.rsplit("/", 1)[-1], source=META.key, timeout=120)

@@ -1,0 +1,75 @@
+"""The bundled starter pack: which raw file builds which store tables.
+
+``data-raw/build_starter_pack.py`` runs each :data:`PACK_SOURCES` entry on the raw files under
+``../shared/data`` and writes Parquet into ``multivector/data``; the store loads those Parquet
+files on first use, so the main job runs offline on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from multivector import sources
+from multivector.config import BUNDLED_DATA_DIR
+from multivector.sources.base import SourceMeta
+
+
+def write_table(df: pl.DataFrame, path: Path) -> None:
+    """Deterministic Parquet: zstd, no statistics timestamps, fixed row-group size."""
+    tmp = path.with_suffix(".parquet.tmp")
+    df.write_parquet(tmp, compression="zstd", compression_level=19, statistics=False, row_group_size=1 << 20)
+    tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class PackSource:
+    key: str
+    path: str
+    """Path of the raw input relative to ``shared/data``."""
+    builder: Callable[[Path], tuple[dict[str, pl.DataFrame], SourceMeta]] | None = None
+
+    def build(self, path: Path) -> tuple[dict[str, pl.DataFrame], SourceMeta]:
+        if self.builder is not None:
+            return self.builder(path)
+        mod = sources.get(self.key)
+        return mod.derive(mod.read(path)), mod.META
+
+
+def _gw(path: Path):
+    from multivector.sources import cow_states
+
+    return cow_states.derive_gw(cow_states.read_gw(path)), cow_states.GW_META
+
+
+PACK_SOURCES: tuple[PackSource, ...] = (
+    PackSource("cow_states", "peacesciencer/cow_states.rda"),
+    PackSource("gw_states", "peacesciencer/gw_states.rda", _gw),
+    PackSource("unvotes", "unvotes"),
+    PackSource("idealpoints", "UNIdealPointsJulia/IdealpointestimatesAll_Apr2020.csv"),
+    PackSource("atop", "peacesciencer/atop_alliance.rda"),
+    PackSource("cow_igo", "peacesciencer/cow_igo_ndy.rda"),
+    PackSource("cow_nmc", "peacesciencer/cow_nmc.rda"),
+    PackSource("cow_distance", "peacesciencer/cow_mindist.rda"),
+    PackSource("cow_contiguity", "peacesciencer/cow_contdir.rda"),
+    PackSource("gdp", "isard/cw_gdppop.rda"),
+    PackSource("icews", "netify/icews.rda"),
+    PackSource("gdelt", "gdelt/gdelt1_events_KAZ_subset_2011_2013.csv"),
+    PackSource("reported_trade", "facts/reported_trade.csv"),
+    PackSource("timeline", "facts/timeline.csv"),
+)
+
+
+def manifest() -> dict:
+    p = BUNDLED_DATA_DIR / "manifest.json"
+    if not p.exists():
+        return {"sources": {}}
+    return json.loads(p.read_text())
+
+
+def table_path(name: str) -> Path:
+    return BUNDLED_DATA_DIR / f"{name}.parquet"
