@@ -207,6 +207,14 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {"trade_dyad_year": out}
 
 
+def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
+    """First and last year in the derived ``trade_dyad_year`` (the years this import covers)."""
+    t = tables.get("trade_dyad_year")
+    if t is None or t.height == 0:
+        return None
+    return int(t["year"].min()), int(t["year"].max())
+
+
 # ---------------------------------------------------------------------------------------------
 # Live fetch
 

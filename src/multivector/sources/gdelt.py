@@ -266,16 +266,17 @@ def read(path: str | Path) -> pl.DataFrame:
     """Read one GDELT event file (raw .CSV/.zip without header, or an extract with a header).
 
     Returns the fixed :data:`SCHEMA` (61 columns + ``gdelt_version`` + ``line``). A folder reads
-    every event file in it (``*.csv``, ``*.CSV``, ``*.zip``, ``*.tsv``).
+    every event file in it (``*.csv``, ``*.CSV``, ``*.zip``, ``*.tsv``); events found in more than
+    one of its files are kept once. Within one file a repeated event id is an error.
     """
     p = Path(path).expanduser()
     if p.is_dir():
         files = sorted(f for f in p.iterdir() if f.suffix.lower() in {".csv", ".zip", ".tsv"})
         if not files:
             raise DataError("the folder holds no GDELT event files (.csv, .zip)", file=str(p))
-        frames = [read(f) for f in files]
-        out = pl.concat(frames)
-        _validate(out, str(p))
+        # each file is validated on its own; an event that several extracts share (same
+        # GLOBALEVENTID) is kept once, from the first file in name order
+        out = pl.concat([read(f) for f in files]).unique("GLOBALEVENTID", keep="first", maintain_order=True)
         return out
     p = existing_file(p, META.key)
     text, file = _open_text(p)
@@ -330,6 +331,18 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .sort(["iso3_1", "iso3_2", "year"])
     )
     return {"gdelt_dyad_year": out}
+
+
+def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
+    """First and last year present in the derived table: the years a GDELT import covers.
+
+    Pass it as the store coverage so that the panel returns null (not 0 events) for the years a
+    user's GDELT files do not cover.
+    """
+    t = tables.get("gdelt_dyad_year")
+    if t is None or t.height == 0:
+        return None
+    return int(t["year"].min()), int(t["year"].max())
 
 
 # ---------------------------------------------------------------------------------------------

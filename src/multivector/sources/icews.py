@@ -88,8 +88,12 @@ def _check_iso3(df: pl.DataFrame, col: str, file: str) -> None:
 def read(path: str | Path) -> pl.DataFrame:
     """Read netify's ``icews.rda`` (object ``icews``) into the fixed schema above."""
     p = existing_file(path, META.key)
-    file = str(p)
-    raw = to_polars(read_rdata(p, None, source=META.key))
+    return from_table(read_rdata(p, None, source=META.key), str(p))
+
+
+def from_table(table, file: str) -> pl.DataFrame:
+    """Validate netify's ``icews`` table (pandas or polars, as pyreadr returns it) into the schema."""
+    raw = to_polars(table) if not isinstance(table, pl.DataFrame) else table
     require_columns(raw, REQUIRED, file)
     check_not_empty(raw, file)
     df = raw.select(["i", "j", "i_iso3c", "j_iso3c", "year", *QUADS])
@@ -117,3 +121,11 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
         ["iso3_1", "iso3_2", "year"]
     )
     return {"icews_dyad_year": out}
+
+
+def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
+    """First and last year in the derived ``icews_dyad_year`` (the years this import covers)."""
+    t = tables.get("icews_dyad_year")
+    if t is None or t.height == 0:
+        return None
+    return int(t["year"].min()), int(t["year"].max())

@@ -1,0 +1,102 @@
+"""Join helpers shared by the ``add_*`` verbs.
+
+Tables are joined through packed Int64 keys (see :mod:`multivector.panel.keys`) with a sorted
+search (``numpy.searchsorted`` on the store table's sorted keys) and a gather: for the 1.8 M
+directed dyad-years of 1946–2019 this is several times faster than a hash join.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from multivector.errors import PanelError
+from multivector.panel.frame import DyadPanel, StatePanel, _PanelBase
+from multivector.panel.keys import directed_key, state_key
+
+
+def need(panel: object, kind: type, verb: str) -> None:
+    if not isinstance(panel, kind):
+        what = "a dyad-year panel (multivector.dyad_years(...))" if kind is DyadPanel else "a state-year panel (multivector.state_years(...))"
+        raise PanelError(f"{verb}() needs {what}; got {type(panel).__name__}")
+
+
+def coverage(panel: _PanelBase, source: str) -> tuple[int, int]:
+    cov = panel.store.coverage(source)
+    if cov is None:
+        raise PanelError(
+            f"the store has no data from '{source}'. Load it with `multivector data import {source} PATH` "
+            f"or `multivector data fetch {source}`"
+        )
+    return cov
+
+
+def frame_of(panel: _PanelBase) -> pl.DataFrame:
+    f = panel.frame
+    return f.collect() if isinstance(f, pl.LazyFrame) else f
+
+
+def lookup(frame: pl.DataFrame, keys: np.ndarray, table: pl.DataFrame, table_key: str, cols: dict[str, str]) -> pl.DataFrame:
+    """Left-join ``table`` (sorted by ``table_key``, unique keys) onto ``frame`` rows whose keys are
+    ``keys``; ``cols`` maps table columns to output names (replacing existing ones)."""
+    tk = table[table_key].to_numpy()
+    if len(tk) == 0:
+        found = np.zeros(len(keys), dtype=bool)
+        idx = np.zeros(len(keys), dtype=np.int64)
+    else:
+        idx = np.searchsorted(tk, keys)
+        np.minimum(idx, len(tk) - 1, out=idx)
+        found = tk[idx] == keys
+    sub = table.select(list(cols))[pl.Series(idx, dtype=pl.UInt32)]
+    mask = pl.Series("_found", found)
+    sub = sub.select([pl.when(mask).then(pl.col(c)).otherwise(None).alias(o) for c, o in cols.items()])
+    return frame.drop([o for o in cols.values() if o in frame.columns]).hstack(sub)
+
+
+def undirected(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: list[str], rename: dict[str, str] | None = None) -> pl.DataFrame:
+    """Join store table ``name`` (unordered pairs ccode1 < ccode2 by year) onto dyad rows."""
+    t = panel.store.keyed(name, "dyad")
+    mapping = {c: (rename or {}).get(c, c) for c in cols}
+    return lookup(frame, frame["_dkey"].to_numpy(), t, "_dkey", mapping)
+
+
+def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, str]) -> pl.DataFrame:
+    """Join state-year store table ``name`` — onto both sides of a dyad panel (suffixes 1 and 2),
+    or onto a state panel. ``cols`` maps table columns to output stems."""
+    table = panel.store.keyed(name, "state")
+    year = frame["year"].to_numpy().astype(np.int64)
+    if isinstance(panel, StatePanel):
+        keys = frame["ccode"].to_numpy().astype(np.int64) * 4096 + year
+        return lookup(frame, keys, table, "_skey", cols)
+    for side in ("1", "2"):
+        codes = frame[f"ccode{side}"].to_numpy()
+        codes = np.where(np.isnan(codes), -1, codes) if codes.dtype.kind == "f" else codes
+        keys = codes.astype(np.int64) * 4096 + year
+        frame = lookup(frame, keys, table, "_skey", {c: f"{stem}{side}" for c, stem in cols.items()})
+    return frame
+
+
+def directed_iso(panel: _PanelBase, frame: pl.DataFrame, table: pl.DataFrame, cols: dict[str, str]) -> pl.DataFrame:
+    """Join a directed table keyed by (iso3_1, iso3_2, year): ISO3 codes are mapped to the COW codes
+    of that year, then joined by the packed directed key."""
+    from multivector.countries import iso3_ccode_years
+
+    codes = iso3_ccode_years().unique(["iso3", "year"], keep="last")
+    t = table.with_columns(pl.col("year").cast(pl.Int32))
+    for side in ("1", "2"):
+        t = t.join(
+            codes.select(pl.col("iso3").alias(f"iso3_{side}"), "year", pl.col("ccode").alias(f"_c{side}")),
+            on=[f"iso3_{side}", "year"], how="inner",
+        )
+    t = (
+        t.with_columns(directed_key(pl.col("_c1"), pl.col("_c2"), pl.col("year")).alias("_k"))
+        .unique("_k", keep="first", maintain_order=True)
+        .sort("_k")
+    )
+    c1 = frame["ccode1"].fill_null(-1).to_numpy().astype(np.int64)
+    c2 = frame["ccode2"].fill_null(-1).to_numpy().astype(np.int64)
+    keys = (c1 * 1024 + c2) * 4096 + frame["year"].to_numpy().astype(np.int64)
+    return lookup(frame, keys, t, "_k", cols)
+
+
+__all__ = ["need", "coverage", "frame_of", "lookup", "undirected", "by_state", "directed_iso", "state_key"]

@@ -1,0 +1,18 @@
+"""``add_alliances()``: ATOP alliance obligations (Leeds et al. 2002)."""
+
+from __future__ import annotations
+
+from multivector.panel import _join
+from multivector.panel.frame import DyadPanel, null_outside
+from multivector.sources.atop import KINDS
+
+
+def add_alliances(panel: DyadPanel) -> DyadPanel:
+    """Add ``atop_defense``, ``atop_offense``, ``atop_neutral``, ``atop_nonagg``, ``atop_consul``
+    (1 if the dyad shares an alliance with that obligation in the year, else 0; null after
+    ATOP's last year, 2018)."""
+    _join.need(panel, DyadPanel, "add_alliances")
+    cov = _join.coverage(panel, "atop")
+    frame = _join.undirected(panel, _join.frame_of(panel), "atop_dyad_year", list(KINDS))
+    frame = null_outside(frame, KINDS, cov, fill_zero=True)
+    return panel._with(frame, "atop", KINDS, cov)

@@ -1,0 +1,23 @@
+"""``add_distance()``: minimum distance (CShapes 2.0) and direct contiguity (COW)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from multivector.panel import _join
+from multivector.panel.frame import DyadPanel, null_outside
+
+
+def add_distance(panel: DyadPanel) -> DyadPanel:
+    """Add ``mindist`` (km between the closest points of the two states; Schvitz et al. 2022)
+    and ``contig`` (COW direct contiguity type 1–5, 0 if not contiguous; Stinnett et al. 2002).
+    Each is null outside its source's years (distance 1886–2019, contiguity 1816–2016)."""
+    _join.need(panel, DyadPanel, "add_distance")
+    cov_d = _join.coverage(panel, "cow_distance")
+    cov_c = _join.coverage(panel, "cow_contiguity")
+    frame = _join.undirected(panel, _join.frame_of(panel), "mindist_dyad_year", ["mindist"])
+    frame = null_outside(frame, ["mindist"], cov_d)
+    frame = _join.undirected(panel, frame, "contiguity_dyad_year", ["conttype"], {"conttype": "contig"})
+    frame = null_outside(frame.with_columns(pl.col("contig").cast(pl.Int8)), ["contig"], cov_c, fill_zero=True)
+    p = panel._with(frame, "cow_distance", ["mindist"], cov_d)
+    return p._with(frame, "cow_contiguity", ["contig"], cov_c)

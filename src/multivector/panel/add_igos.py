@@ -1,0 +1,16 @@
+"""``add_igos()``: shared intergovernmental organisation memberships (COW IGO v3)."""
+
+from __future__ import annotations
+
+from multivector.panel import _join
+from multivector.panel.frame import DyadPanel, null_outside
+
+
+def add_igos(panel: DyadPanel) -> DyadPanel:
+    """Add ``dyadigos``: the number of IGOs both states belong to (Pevehouse et al. 2020); null
+    after 2014, the last year of the COW IGO data."""
+    _join.need(panel, DyadPanel, "add_igos")
+    cov = _join.coverage(panel, "cow_igo")
+    frame = _join.undirected(panel, _join.frame_of(panel), "igo_dyad_year", ["dyadigos"])
+    frame = null_outside(frame, ["dyadigos"], cov)
+    return panel._with(frame, "cow_igo", ["dyadigos"], cov)

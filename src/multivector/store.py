@@ -1,0 +1,271 @@
+"""The local store: one embedded DuckDB database with every imported table and its provenance.
+
+* Location: ``$MULTIVECTOR_HOME/multivector.duckdb`` (default: the user data directory), or the
+  path given to :class:`Store` / the CLI's ``--home`` option.
+* First use loads the bundled starter pack, so everything works offline on a fresh machine.
+* Imports are atomic: all tables of a source and its provenance row are replaced in one
+  transaction; a failure rolls back and leaves the previous data exactly as it was.
+* Several processes may use the store at once: readers share a lock, a writer takes it alone
+  (``fcntl.flock`` on ``multivector.duckdb.lock``), so DuckDB's own single-writer rule is never
+  hit and a reader never sees a half-written import. A process that waits too long gets a clear
+  :class:`~multivector.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from multivector import config
+from multivector.errors import StoreError
+from multivector.sources.base import SourceMeta
+
+PROVENANCE = "_provenance"
+LOCK_TIMEOUT_S = float(os.environ.get("MULTIVECTOR_LOCK_TIMEOUT", "120"))
+
+_PROVENANCE_DDL = f"""
+CREATE TABLE IF NOT EXISTS {PROVENANCE} (
+    source VARCHAR, tbl VARCHAR, name VARCHAR, version VARCHAR, url VARCHAR, licence VARCHAR,
+    citation VARCHAR, bibtex VARCHAR, unit VARCHAR, coverage_start INTEGER, coverage_end INTEGER,
+    origin VARCHAR, input VARCHAR, rows BIGINT, imported_at VARCHAR
+)"""
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """A query's result as Polars, through Arrow."""
+    return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
+
+
+class _FileLock:
+    """Shared/exclusive advisory lock on a file (POSIX flock; a no-op lock elsewhere)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextlib.contextmanager
+    def hold(self, exclusive: bool, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: DuckDB's own lock still protects the file
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"the store {self.path.with_suffix('')} is busy: another multivector process has "
+                            f"held it for over {timeout:.0f} s. Wait for it to finish, or set "
+                            "MULTIVECTOR_HOME to use another store."
+                        ) from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+class Store:
+    """The DuckDB store. Cheap to create: connections are opened per operation."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path).expanduser() if path else config.store_path()
+        self._lock = _FileLock(self.path.with_name(self.path.name + ".lock"))
+        self._cache: dict[str, tuple[float, pl.DataFrame]] = {}
+        self._prov: tuple[float, pl.DataFrame] | None = None
+
+    # -- connections ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not write and not self.path.exists():
+            self.initialize()
+        with self._lock.hold(exclusive=write):
+            try:
+                con = duckdb.connect(str(self.path), read_only=not write)
+            except duckdb.IOException as exc:
+                raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"the store {self.path} cannot be opened ({exc}). It may be damaged: delete it and it "
+                    "will be rebuilt from the starter pack (imports must then be repeated)."
+                ) from None
+            try:
+                yield con
+            finally:
+                con.close()
+
+    # -- set-up --------------------------------------------------------------------------------
+
+    def initialize(self, *, force: bool = False) -> list[str]:
+        """Load every starter-pack table the store lacks (all of them with ``force``)."""
+        from multivector.starter_pack import manifest, table_path
+
+        man = manifest()["sources"]
+        loaded: list[str] = []
+        with self.connect(write=True) as con:
+            con.execute(_PROVENANCE_DDL)
+            have = {r[0] for r in con.execute("SELECT DISTINCT source FROM " + PROVENANCE).fetchall()}
+            todo = [k for k in man if force or k not in have]
+            if not todo:
+                return []
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for key in todo:
+                    entry = man[key]
+                    con.execute(f"DELETE FROM {PROVENANCE} WHERE source = ?", [key])
+                    for tbl, info in entry["tables"].items():
+                        path = table_path(tbl)
+                        con.execute(f'CREATE OR REPLACE TABLE "{tbl}" AS SELECT * FROM read_parquet(?)', [str(path)])
+                        self._insert_provenance(con, entry, tbl, info["rows"], "starter pack", entry.get("input", ""))
+                    loaded.append(key)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        self._cache.clear()
+        return loaded
+
+    @staticmethod
+    def _insert_provenance(con, meta: Mapping, tbl: str, rows: int, origin: str, input_: str) -> None:
+        con.execute(
+            f"INSERT INTO {PROVENANCE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                meta["source"], tbl, meta["name"], meta["version"], meta["url"], meta["licence"],
+                meta["citation"], meta.get("bibtex", ""), meta["unit"], meta["coverage_start"],
+                meta["coverage_end"], origin, input_, rows,
+                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            ],
+        )
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def import_tables(
+        self,
+        meta: SourceMeta,
+        tables: Mapping[str, pl.DataFrame],
+        *,
+        origin: str = "import",
+        input_path: str = "",
+        coverage: tuple[int, int] | None = None,
+    ) -> None:
+        """Replace a source's tables and provenance in one transaction (all or nothing)."""
+        if not self.path.exists():
+            self.initialize()
+        row = meta.as_row() | {"bibtex": meta.bibtex}
+        if coverage:
+            row["coverage_start"], row["coverage_end"] = coverage
+        with self.connect(write=True) as con:
+            con.execute(_PROVENANCE_DDL)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(f"DELETE FROM {PROVENANCE} WHERE source = ?", [meta.key])
+                for name, df in tables.items():
+                    con.register("_incoming", df.to_arrow())
+                    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+                    con.unregister("_incoming")
+                    self._insert_provenance(con, row, name, df.height, origin, input_path)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        self._cache.clear()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def tables(self) -> list[str]:
+        with self.connect() as con:
+            return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+
+    def has(self, name: str) -> bool:
+        return name in self.tables()
+
+    def table(self, name: str) -> pl.DataFrame:
+        """A whole table as Polars (cached in this process until the store file changes)."""
+        mtime = self.path.stat().st_mtime if self.path.exists() else 0.0
+        hit = self._cache.get(name)
+        if hit and hit[0] == mtime:
+            return hit[1]
+        with self.connect() as con:
+            try:
+                df = _fetch(con, f'SELECT * FROM "{name}"')
+            except duckdb.CatalogException:
+                raise StoreError(
+                    f"the store has no table '{name}'. Load its source with `multivector data import` "
+                    "or `multivector data fetch` (see `multivector data status`)."
+                ) from None
+        mtime = self.path.stat().st_mtime
+        self._cache[name] = (mtime, df)
+        return df
+
+    def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
+        with self.connect() as con:
+            return _fetch(con, sql, params)
+
+    def provenance(self) -> pl.DataFrame:
+        with self.connect() as con:
+            con_tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if PROVENANCE not in con_tables:
+                return pl.DataFrame()
+            return _fetch(con, f"SELECT * FROM {PROVENANCE} ORDER BY source, tbl")
+
+    def _mtime(self) -> float:
+        return self.path.stat().st_mtime if self.path.exists() else 0.0
+
+    def keyed(self, name: str, kind: str) -> pl.DataFrame:
+        """A table with a packed Int64 join key added (``_dkey`` for unordered dyad-years keyed
+        by ccode1 < ccode2, ``_skey`` for state-years), cached like :meth:`table`."""
+        from multivector.panel.keys import dyad_key, state_key
+
+        cache_name = f"{name}#{kind}"
+        base = self.table(name)
+        hit = self._cache.get(cache_name)
+        if hit and hit[1].height == base.height and hit[0] == self._cache[name][0]:
+            return hit[1]
+        if kind == "dyad":
+            df = base.with_columns(dyad_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_dkey"))
+            df = df.unique("_dkey", keep="first", maintain_order=True).sort("_dkey")
+        else:
+            df = base.with_columns(state_key(pl.col("ccode"), pl.col("year")).alias("_skey"))
+            df = df.unique("_skey", keep="first", maintain_order=True).sort("_skey")
+        self._cache[cache_name] = (self._cache[name][0], df)
+        return df
+
+    def coverage(self, source: str) -> tuple[int, int] | None:
+        mtime = self._mtime()
+        if self._prov is None or self._prov[0] != mtime:
+            self._prov = (mtime, self.provenance())
+        prov = self._prov[1]
+        if prov.height == 0:
+            return None
+        rows = prov.filter(pl.col("source") == source)
+        if rows.height == 0:
+            return None
+        return int(rows["coverage_start"][0]), int(rows["coverage_end"][0])
+
+
+_default: Store | None = None
+
+
+def default_store() -> Store:
+    """The store at the configured location (re-created if MULTIVECTOR_HOME changes)."""
+    global _default
+    path = config.store_path()
+    if _default is None or _default.path != path:
+        _default = Store(path)
+    return _default
