@@ -29,6 +29,10 @@ VIA_PEACESCIENCER = {"cow_states", "gw_states", "atop", "cow_igo", "cow_nmc", "c
 
 
 def meta(key: str) -> SourceMeta:
+    if key == "country_codes":
+        from multivector.starter_pack import COUNTRY_CODES_META
+
+        return COUNTRY_CODES_META
     if key == "gw_states":
         from multivector.sources.cow_states import GW_META
 
@@ -53,5 +57,5 @@ def text_for(keys: Iterable[str]) -> list[tuple[str, str, str]]:
 def cite(keys: Iterable[str] | None = None) -> str:
     """BibTeX for the given sources, or for every source whose module is installed."""
     if keys is None:
-        keys = [*sources.available(), "gw_states"]
+        keys = [*sources.available(), "gw_states", "country_codes"]
     return bibtex_for(keys)

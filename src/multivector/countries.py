@@ -51,15 +51,24 @@ def _coco():
     return coco.CountryConverter()
 
 
-@lru_cache(maxsize=1)
-def _iso_table() -> dict[str, dict[str, str]]:
-    """ISO3 -> {name, iso2} for every country country_converter knows, plus COW-only states."""
+def iso_codes_from_coco() -> pl.DataFrame:
+    """(iso3, iso2, name) of every country country_converter knows (built into the starter pack,
+    so that resolving codes does not need to load country_converter)."""
     data = _coco().data
-    out: dict[str, dict[str, str]] = {}
+    rows = []
     for iso3, iso2, name in zip(data["ISO3"], data["ISO2"], data["name_short"]):
         if isinstance(iso3, str) and len(iso3) == 3:
             i2 = iso2 if isinstance(iso2, str) and len(iso2) == 2 else ""
-            out[iso3] = {"name": name, "iso2": i2}
+            rows.append((iso3, i2, name))
+    return pl.DataFrame(rows, schema={"iso3": pl.String, "iso2": pl.String, "name": pl.String}, orient="row").sort("iso3")
+
+
+@lru_cache(maxsize=1)
+def _iso_table() -> dict[str, dict[str, str]]:
+    """ISO3 -> {name, iso2}: every country country_converter knows, plus COW-only states."""
+    path = BUNDLED_DATA_DIR / "iso_codes.parquet"
+    codes = pl.read_parquet(path) if path.exists() else iso_codes_from_coco()
+    out: dict[str, dict[str, str]] = {r[0]: {"iso2": r[1], "name": r[2]} for r in codes.iter_rows()}
     for r in cow_spells().iter_rows(named=True):
         out.setdefault(r["iso3"], {"name": r["name"], "iso2": r["iso2"] or ""})
     return out
@@ -229,8 +238,7 @@ class Group:
 
 
 def _central_asia() -> tuple[tuple[str, int, int | None], ...]:
-    data = _coco().data
-    isos = sorted(data.loc[data["UNregion"] == "Central Asia", "ISO3"].tolist())
+    isos = _coco_classification("UNregion", "Central Asia")
     # independent from the dissolution of the USSR (COW entry year)
     s = cow_spells()
     out = []
@@ -251,11 +259,35 @@ _EU_EARLY = {
 _EU_LEFT = {"GBR": 2019}  # last full year of UK membership (left 31 January 2020)
 
 
-def _eu() -> tuple[tuple[str, int, int | None], ...]:
-    data = _coco().data
+@lru_cache(maxsize=1)
+def _classifications() -> pl.DataFrame:
+    path = BUNDLED_DATA_DIR / "coco_classifications.parquet"
+    return pl.read_parquet(path) if path.exists() else classifications_from_coco()
 
+
+def classifications_from_coco() -> pl.DataFrame:
+    """(classification, value, iso3) rows of the country_converter classifications used for
+    groups (UN regions, EU enlargement waves), stored in the starter pack."""
+    data = _coco().data
+    rows = []
+    for col in ("UNregion", "EU12", "EU15", "EU25", "EU27_2007", "EU28", "EU27"):
+        for iso, val in zip(data["ISO3"], data[col]):
+            if isinstance(iso, str) and isinstance(val, str) and val:
+                rows.append((col, val, iso))
+    return pl.DataFrame(rows, schema={"classification": pl.String, "value": pl.String, "iso3": pl.String}, orient="row").sort(
+        ["classification", "value", "iso3"])
+
+
+def _coco_classification(col: str, value: str | None = None) -> list[str]:
+    c = _classifications().filter(pl.col("classification") == col)
+    if value is not None:
+        c = c.filter(pl.col("value") == value)
+    return sorted(c["iso3"].to_list())
+
+
+def _eu() -> tuple[tuple[str, int, int | None], ...]:
     def members(col: str) -> set[str]:
-        return set(data.loc[data[col].notna(), "ISO3"].tolist())
+        return set(_coco_classification(col))
 
     waves = [("EU15", 1995), ("EU25", 2004), ("EU27_2007", 2007), ("EU28", 2013)]
     joined: dict[str, int] = dict(_EU_EARLY)

@@ -46,7 +46,33 @@ def _gw(path: Path):
     return cow_states.derive_gw(cow_states.read_gw(path)), cow_states.GW_META
 
 
+COUNTRY_CODES_META = SourceMeta(
+        key="country_codes", name="country_converter code and classification tables", version="1.3",
+        url="https://github.com/IndEcol/country_converter", licence="GPL-3.0",
+        citation="Stadler, K. (2017). The country converter coco - a Python package for converting country names "
+                 "between different classification schemes. Journal of Open Source Software 2(16): 332.",
+        bibtex="""@article{stadler2017coco,
+  author = {Stadler, Konstantin},
+  title = {The country converter coco - a Python package for converting country names between different classification schemes},
+  journal = {Journal of Open Source Software},
+  year = {2017},
+  volume = {2},
+  number = {16},
+  pages = {332},
+  doi = {10.21105/joss.00332}
+}""",
+        coverage=(1816, 2024), unit="country", tables=("iso_codes", "coco_classifications"),
+    )
+
+
+def _country_codes(path: Path):
+    from multivector.countries import classifications_from_coco, iso_codes_from_coco
+
+    return {"iso_codes": iso_codes_from_coco(), "coco_classifications": classifications_from_coco()}, COUNTRY_CODES_META
+
+
 PACK_SOURCES: tuple[PackSource, ...] = (
+    PackSource("country_codes", "peacesciencer/cow_states.rda", _country_codes),
     PackSource("cow_states", "peacesciencer/cow_states.rda"),
     PackSource("gw_states", "peacesciencer/gw_states.rda", _gw),
     PackSource("unvotes", "unvotes"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
@@ -29,6 +30,9 @@ from multivector.sources.base import SourceMeta
 
 PROVENANCE = "_provenance"
 LOCK_TIMEOUT_S = float(os.environ.get("MULTIVECTOR_LOCK_TIMEOUT", "120"))
+#: a read connection stays open this long after its last use, so that a chain of panel verbs
+#: opens the database once; a writer in another process waits at most this long for it
+READER_LINGER_S = 1.0
 
 _PROVENANCE_DDL = f"""
 CREATE TABLE IF NOT EXISTS {PROVENANCE} (
@@ -49,35 +53,46 @@ class _FileLock:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    @contextlib.contextmanager
-    def hold(self, exclusive: bool, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    def acquire(self, exclusive: bool, timeout: float = LOCK_TIMEOUT_S) -> int | None:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows: DuckDB's own lock still protects the file
-            yield
-            return
+            return None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
         deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise StoreError(
+                        f"the store {self.path.with_suffix('')} is busy: another multivector process has "
+                        f"held it for over {timeout:.0f} s. Wait for it to finish, or set "
+                        "MULTIVECTOR_HOME to use another store."
+                    ) from None
+                time.sleep(0.02)
+
+    @staticmethod
+    def release(fd: int | None) -> None:
+        if fd is None:
+            return
+        import fcntl
+
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+    @contextlib.contextmanager
+    def hold(self, exclusive: bool, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+        fd = self.acquire(exclusive, timeout)
         try:
-            while True:
-                try:
-                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            f"the store {self.path.with_suffix('')} is busy: another multivector process has "
-                            f"held it for over {timeout:.0f} s. Wait for it to finish, or set "
-                            "MULTIVECTOR_HOME to use another store."
-                        ) from None
-                    time.sleep(0.02)
             yield
         finally:
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            self.release(fd)
 
 
 class Store:
@@ -88,13 +103,61 @@ class Store:
         self._lock = _FileLock(self.path.with_name(self.path.name + ".lock"))
         self._cache: dict[str, tuple[float, pl.DataFrame]] = {}
         self._prov: tuple[float, pl.DataFrame] | None = None
+        self._reader: tuple[duckdb.DuckDBPyConnection, int | None] | None = None
+        self._reader_lock = threading.RLock()
+        self._reader_timer: threading.Timer | None = None
+        import atexit
+
+        atexit.register(self._close_reader)
 
     # -- connections ---------------------------------------------------------------------------
+
+    def _close_reader(self) -> None:
+        with self._reader_lock:
+            if self._reader_timer is not None:
+                self._reader_timer.cancel()
+                self._reader_timer = None
+            if self._reader is not None:
+                con, fd = self._reader
+                self._reader = None
+                con.close()
+                self._lock.release(fd)
+
+    @contextlib.contextmanager
+    def _read_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A shared read connection that lingers briefly after use (see READER_LINGER_S)."""
+        with self._reader_lock:
+            if self._reader_timer is not None:
+                self._reader_timer.cancel()
+                self._reader_timer = None
+            if self._reader is None:
+                fd = self._lock.acquire(exclusive=False)
+                try:
+                    con = duckdb.connect(str(self.path), read_only=True)
+                except duckdb.Error as exc:
+                    self._lock.release(fd)
+                    raise StoreError(
+                        f"the store {self.path} cannot be opened ({exc}). If it is damaged, delete it: it "
+                        "will be rebuilt from the starter pack (imports must then be repeated)."
+                    ) from None
+                self._reader = (con, fd)
+            try:
+                yield self._reader[0]
+            finally:
+                timer = threading.Timer(READER_LINGER_S, self._close_reader)
+                timer.daemon = True
+                self._reader_timer = timer
+                timer.start()
 
     @contextlib.contextmanager
     def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if not write and not self.path.exists():
             self.initialize()
+        if not write:
+            with self._read_connection() as con:
+                yield con
+            return
+        self._close_reader()  # flock would otherwise make this process wait for itself
         with self._lock.hold(exclusive=write):
             try:
                 con = duckdb.connect(str(self.path), read_only=not write)
@@ -227,11 +290,26 @@ class Store:
     def _mtime(self) -> float:
         return self.path.stat().st_mtime if self.path.exists() else 0.0
 
-    def keyed(self, name: str, kind: str) -> pl.DataFrame:
+    def keyed(self, name: str, kind: str, ccodes: list[int] | None = None) -> pl.DataFrame:
         """A table with a packed Int64 join key added (``_dkey`` for unordered dyad-years keyed
-        by ccode1 < ccode2, ``_skey`` for state-years), cached like :meth:`table`."""
+        by ccode1 < ccode2, ``_skey`` for state-years), sorted by it and cached like :meth:`table`.
+
+        With ``ccodes`` (a small panel), only the rows that involve those states are read, with a
+        filtered query instead of loading the whole table."""
         from multivector.panel.keys import dyad_key, state_key
 
+        if ccodes is not None:
+            codes = ", ".join(str(int(c)) for c in sorted(set(ccodes)))
+            where = f"ccode1 IN ({codes}) OR ccode2 IN ({codes})" if kind == "dyad" else f"ccode IN ({codes})"
+            try:
+                df = self.query(f'SELECT * FROM "{name}" WHERE {where}')
+            except duckdb.CatalogException:
+                return self.table(name)  # raises the helpful StoreError
+            if kind == "dyad":
+                df = df.with_columns(dyad_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_dkey"))
+                return df.unique("_dkey", keep="first", maintain_order=True).sort("_dkey")
+            df = df.with_columns(state_key(pl.col("ccode"), pl.col("year")).alias("_skey"))
+            return df.unique("_skey", keep="first", maintain_order=True).sort("_skey")
         cache_name = f"{name}#{kind}"
         base = self.table(name)
         hit = self._cache.get(cache_name)

@@ -53,9 +53,23 @@ def lookup(frame: pl.DataFrame, keys: np.ndarray, table: pl.DataFrame, table_key
     return frame.drop([o for o in cols.values() if o in frame.columns]).hstack(sub)
 
 
+#: below this many rows a panel reads only its own states' rows from the store
+SMALL_PANEL = 20_000
+
+
+def _codes(frame: pl.DataFrame, kind: str) -> list[int] | None:
+    if frame.height > SMALL_PANEL:
+        return None
+    if kind == "state" and "ccode" in frame.columns:
+        return frame["ccode"].drop_nulls().unique().to_list()
+    side1 = frame["ccode1"].drop_nulls().unique().to_list()
+    side2 = frame["ccode2"].drop_nulls().unique().to_list()
+    return side1 if len(side1) <= len(side2) else side2
+
+
 def undirected(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: list[str], rename: dict[str, str] | None = None) -> pl.DataFrame:
     """Join store table ``name`` (unordered pairs ccode1 < ccode2 by year) onto dyad rows."""
-    t = panel.store.keyed(name, "dyad")
+    t = panel.store.keyed(name, "dyad", _codes(frame, "dyad"))
     mapping = {c: (rename or {}).get(c, c) for c in cols}
     return lookup(frame, frame["_dkey"].to_numpy(), t, "_dkey", mapping)
 
@@ -63,7 +77,11 @@ def undirected(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: list[str
 def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, str]) -> pl.DataFrame:
     """Join state-year store table ``name`` — onto both sides of a dyad panel (suffixes 1 and 2),
     or onto a state panel. ``cols`` maps table columns to output stems."""
-    table = panel.store.keyed(name, "state")
+    codes = None
+    if frame.height <= SMALL_PANEL:
+        cols_ = ["ccode"] if isinstance(panel, StatePanel) else ["ccode1", "ccode2"]
+        codes = pl.concat([frame[c].drop_nulls() for c in cols_]).unique().to_list()
+    table = panel.store.keyed(name, "state", codes)
     year = frame["year"].to_numpy().astype(np.int64)
     if isinstance(panel, StatePanel):
         keys = frame["ccode"].to_numpy().astype(np.int64) * 4096 + year

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import SourceMeta, read_table, undirected
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table, undirected
 
 KINDS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 
@@ -55,3 +55,8 @@ def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .sort(["ccode1", "ccode2", "year"])
     )
     return {"atop_dyad_year": out}
+
+
+def fetch(dest=None) -> Path:
+    """Download ``atop_alliance.rda`` from the peacesciencer repository (the build this project reads)."""
+    return fetch_files(META.key, {"atop_alliance.rda": PEACESCIENCER_RAW + "atop_alliance.rda"}, dest)

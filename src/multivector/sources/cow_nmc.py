@@ -6,14 +6,14 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import SourceMeta, check_range, read_table
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table
 
 COLS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
 
 META = SourceMeta(
     key="cow_nmc",
     name="Correlates of War National Material Capabilities",
-    version="6.0 series as built by peacesciencer (rows to 2022)",
+    version="6.0 (peacesciencer build, to 2022)",
     url="https://correlatesofwar.org/data-sets/national-material-capabilities/",
     licence="free for scholarly use with citation (COW terms)",
     citation=(
@@ -43,3 +43,8 @@ def read(path: str | Path) -> pl.DataFrame:
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {"nmc_state_year": df.sort(["ccode", "year"])}
+
+
+def fetch(dest=None) -> Path:
+    """Download ``cow_nmc.rda`` from the peacesciencer repository (the build this project reads)."""
+    return fetch_files(META.key, {"cow_nmc.rda": PEACESCIENCER_RAW + "cow_nmc.rda"}, dest)

@@ -20,6 +20,8 @@ from pathlib import Path
 import polars as pl
 
 from multivector.sources.base import (
+    PEACESCIENCER_RAW,
+    fetch_files,
     SourceMeta,
     check_not_empty,
     existing_file,
@@ -239,3 +241,8 @@ def read_gw(path: str | Path) -> pl.DataFrame:
 def derive_gw(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     spells = _resolve_overlaps(_assign_iso(df, "gwcode"), "gwcode")
     return {"gw_states": spells.select(["gwcode", "stateabb", "name", "iso3", "iso2", "start_year", "end_year"])}
+
+
+def fetch(dest=None) -> Path:
+    """Download ``cow_states.rda`` from the peacesciencer repository (the build this project reads)."""
+    return fetch_files(META.key, {"cow_states.rda": PEACESCIENCER_RAW + "cow_states.rda"}, dest)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import SourceMeta, read_table
+from multivector.sources.base import SourceMeta, fetch_files, read_table
 
 META = SourceMeta(
     key="gdp",
@@ -52,3 +52,8 @@ def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
         pl.col("mrgdppc").alias("gdppc"),
     ).sort(["ccode", "year"])
     return {"gdp_state_year": out}
+
+
+def fetch(dest=None) -> Path:
+    """Download ``cw_gdppop.rda`` from the isard repository."""
+    return fetch_files(META.key, {"cw_gdppop.rda": "https://github.com/svmiller/isard/raw/master/data/cw_gdppop.rda"}, dest)

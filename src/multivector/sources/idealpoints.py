@@ -55,3 +55,4 @@ def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "idealpoint", "idealpoint_q05", "idealpoint_q95", "nvotes",
     ).sort(["ccode", "year"])
     return {"idealpoint_state_year": out}
+

@@ -38,12 +38,13 @@ from multivector.sources.base import (
     check_not_empty,
     to_polars,
     read_rdata,
+    fetch_files,
 )
 
 META = SourceMeta(
     key="unvotes",
     name="United Nations General Assembly Voting Data",
-    version="unvotes R package 0.3 (votes to January 2020)",
+    version="unvotes 0.3 (to Jan 2020)",
     url="https://dataverse.harvard.edu/dataset.xhtml?persistentId=hdl:1902.1/12379",
     licence="CC0 (Harvard Dataverse); MIT (unvotes R package)",
     citation=(
@@ -55,7 +56,6 @@ META = SourceMeta(
   title = {United Nations General Assembly Voting Data},
   year = {2009},
   howpublished = {Harvard Dataverse},
-  doi = {10.7910/DVN/LEJUQZ},
   note = {hdl:1902.1/12379}
 }""",
     coverage=(1946, 2019),
@@ -212,3 +212,12 @@ def derive(votes: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "un_agreement_dyad_year": agreement(votes).drop("agree"),
         "un_rollcalls": calls.sort("rcid"),
     }
+
+
+UNVOTES_RAW = "https://github.com/dgrtwo/unvotes/raw/master/data/"
+
+
+def fetch(dest=None) -> Path:
+    """Download the unvotes package's three data files into one folder (import that folder)."""
+    names = ("un_votes.rda", "un_roll_calls.rda", "un_roll_call_issues.rda")
+    return fetch_files(META.key, {n: UNVOTES_RAW + n for n in names}, dest)

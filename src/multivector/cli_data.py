@@ -1,0 +1,228 @@
+"""CLI commands for data: ``data status|import|fetch``, ``panel``, ``cite``, ``country``."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from multivector.errors import MultivectorError
+
+console = Console()
+data_app = typer.Typer(help="What is in the local store; import and fetch sources.", no_args_is_help=True)
+
+VERBS = ("un_votes", "alliances", "igos", "capabilities", "gdp", "events", "distance", "trade")
+#: the source each verb needs in the store
+VERB_SOURCE = {"un_votes": "unvotes", "alliances": "atop", "igos": "cow_igo", "capabilities": "cow_nmc",
+               "gdp": "gdp", "events": "icews", "distance": "cow_distance", "trade": "comtrade"}
+
+
+def parse_years(text: str | None, default: tuple[int, int] = (1946, 2019)) -> tuple[int, int]:
+    """'1992-2019' -> (1992, 2019); '2010' -> (2010, 2010)."""
+    if not text:
+        return default
+    try:
+        if "-" in text:
+            a, b = text.split("-", 1)
+            return int(a), int(b)
+        return int(text), int(text)
+    except ValueError:
+        raise MultivectorError(f"--years must look like 1992-2019 or 2010; got {text!r}") from None
+
+
+def _home_callback(home: Optional[Path]) -> None:
+    if home is not None:
+        os.environ["MULTIVECTOR_HOME"] = str(home)
+
+
+HomeOpt = Annotated[
+    Optional[Path],
+    typer.Option("--home", help="Folder of the store (default: $MULTIVECTOR_HOME or the user data folder).",
+                 callback=_home_callback, is_eager=True, show_default=False),
+]
+
+
+@data_app.command("status")
+def status(home: HomeOpt = None) -> None:
+    """What is loaded: each source's tables, rows, coverage, version and origin."""
+    from multivector.store import default_store
+
+    store = default_store()
+    prov = store.provenance()
+    table = Table(title=f"multivector store: {store.path}", show_lines=False)
+    for col in ("source", "table", "rows", "coverage", "version", "origin"):
+        table.add_column(col, justify="right" if col == "rows" else "left")
+    for r in prov.iter_rows(named=True):
+        table.add_row(r["source"], r["tbl"], f"{r['rows']:,}", f"{r['coverage_start']}–{r['coverage_end']}",
+                      r["version"], r["origin"])
+    console.print(table)
+    from multivector import sources
+
+    missing = [k for k in sources.available() if k not in set(prov["source"].to_list())] if prov.height else []
+    if missing:
+        console.print(f"[dim]not loaded:[/] {', '.join(missing)}  (multivector data fetch SOURCE / data import SOURCE PATH)")
+
+
+@data_app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(help="Source key, e.g. unvotes, atop, icews (see `data status`).")],
+    path: Annotated[Path, typer.Argument(help="The published file (or folder) to read.")],
+    home: HomeOpt = None,
+) -> None:
+    """Read a published file and load it into the store (atomically: all or nothing)."""
+    _import(source, path, origin="import")
+
+
+def _import(source: str, path: Path, origin: str) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from multivector import sources
+    from multivector.store import default_store
+
+    mod = sources.get(source)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as prog:
+        task = prog.add_task(f"reading {path}", total=None)
+        frame = mod.read(path)
+        prog.update(task, description=f"deriving {', '.join(mod.META.tables) or source}")
+        tables = mod.derive(frame)
+        years = [int(df["year"].min()) for df in tables.values() if "year" in df.columns and df.height]
+        ends = [int(df["year"].max()) for df in tables.values() if "year" in df.columns and df.height]
+        coverage = (min(years), max(ends)) if years else None
+        prog.update(task, description="writing to the store")
+        default_store().import_tables(mod.META, tables, origin=origin, input_path=str(path), coverage=coverage)
+    for name, df in tables.items():
+        console.print(f"[green]✓[/] {source}: {name} {df.height:,} rows" + (f", {coverage[0]}–{coverage[1]}" if coverage else ""))
+
+
+@data_app.command("fetch")
+def fetch(
+    source: Annotated[str, typer.Argument(help="Source key to download from its canonical release.")],
+    home: HomeOpt = None,
+) -> None:
+    """Download a source's canonical release (needs internet) and import it."""
+    from multivector import sources
+
+    mod = sources.get(source)
+    if not hasattr(mod, "fetch"):
+        raise MultivectorError(
+            f"'{source}' has no live download. Get it from {mod.META.url} and run "
+            f"`multivector data import {source} PATH`."
+        )
+    with console.status(f"downloading {source} …"):
+        path = mod.fetch()
+    _import(source, Path(path), origin="fetch")
+
+
+@data_app.command("reset")
+def reset(home: HomeOpt = None) -> None:
+    """Reload every table from the bundled starter pack (undoes imports)."""
+    from multivector.store import default_store
+
+    loaded = default_store().initialize(force=True)
+    console.print(f"reloaded {len(loaded)} sources from the starter pack")
+
+
+class Format(str, Enum):
+    bibtex = "bibtex"
+    text = "text"
+
+
+def cite(
+    sources_: Annotated[Optional[list[str]], typer.Argument(metavar="[SOURCES]...", help="Sources to cite (default: all).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="bibtex or text")] = Format.bibtex,
+) -> None:
+    """Print what you must cite: BibTeX (default) or text with licences."""
+    from multivector import citations
+
+    keys = sources_ or None
+    if fmt == Format.bibtex:
+        print(citations.cite(keys), end="")
+        return
+    from multivector import sources
+
+    for key, cit, lic in citations.text_for(keys or [*sources.available(), "gw_states"]):
+        console.print(f"[bold]{key}[/]: {cit} [dim](licence: {lic})[/]")
+
+
+def panel(
+    countries: Annotated[str, typer.Argument(help="Country or countries (comma-separated; names, ISO3, COW codes, groups such as C5). 'all' for every state.")],
+    partners: Annotated[Optional[str], typer.Option("--partners", "-p", help="Partners, comma-separated (default: every state). EU is one aggregated partner.")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", "-y", help="e.g. 1992-2019")] = None,
+    verbs: Annotated[str, typer.Option("--add", help=f"Verbs to apply, comma-separated, from: {', '.join(VERBS)}; 'all' = every verb whose data is loaded.")] = "all",
+    undirected: Annotated[bool, typer.Option("--undirected", help="One row per unordered pair.")] = False,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write .parquet or .csv; without it a preview is printed.")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Build a dyad-year panel, e.g. `multivector panel KAZ --partners CHN,RUS,USA,EU,TUR --years 1992-2019 -o panel.parquet`."""
+    import time
+
+    from rich.progress import Progress
+
+    import multivector as mv
+    from multivector.store import default_store
+
+    yrs = parse_years(years)
+    cs = None if countries.lower() == "all" else countries
+    if verbs == "all":
+        store = default_store()
+        chosen = [v for v in VERBS if store.coverage(VERB_SOURCE[v]) is not None]
+    else:
+        chosen = [v.strip() for v in verbs.split(",") if v.strip()]
+        bad = [v for v in chosen if v not in VERBS]
+        if bad:
+            raise MultivectorError(f"unknown verb(s) {', '.join(bad)}; choose from {', '.join(VERBS)}")
+    t0 = time.perf_counter()
+    with Progress(console=console, transient=True) as prog:
+        task = prog.add_task("building dyad-years", total=len(chosen) + 1)
+        p = mv.dyad_years(cs, partners=partners, years=yrs, directed=not undirected)
+        prog.advance(task)
+        for v in chosen:
+            prog.update(task, description=f"add_{v}")
+            p = getattr(p, f"add_{v}")()
+            prog.advance(task)
+        df = p.df
+    secs = time.perf_counter() - t0
+    if out:
+        p.write(out)
+        console.print(f"[green]✓[/] wrote {df.height:,} rows × {df.width} columns to {out} in {secs:.2f} s")
+    else:
+        console.print(df)
+    cov = p.coverage()
+    gaps = cov.filter(cov["panel_years_null"] != "none")
+    for r in gaps.iter_rows(named=True):
+        console.print(f"[yellow]note:[/] {r['source']} ({r['columns']}) is null for {r['panel_years_null']} — outside its coverage {r['coverage_start']}–{r['coverage_end']}")
+    console.print(f"[dim]cite: multivector cite {' '.join(p.sources)}[/]")
+
+
+def country(
+    query: Annotated[list[str], typer.Argument(help="Names or codes to resolve.")],
+    year: Annotated[Optional[int], typer.Option(help="Year for COW/GW codes.")] = None,
+) -> None:
+    """Resolve names and codes: ISO3, COW and Gleditsch–Ward codes, groups."""
+    from multivector import countries as C
+
+    table = Table()
+    for col in ("query", "iso3", "name", "cow", "gw", "groups"):
+        table.add_column(col)
+    for q in query:
+        iso = C.resolve(q, year=year)
+        if C.is_group(iso):
+            table.add_row(q, iso, C.name(iso), "", "", ", ".join(C.group_members(iso, year)))
+            continue
+        groups = [k for k, g in C.GROUPS.items() if iso in g.members_in(year)]
+        cow = C.to_ccode(iso, year)
+        gw = C.to_gwcode(iso, year)
+        table.add_row(q, iso, C.name(iso), str(cow or ""), str(gw or ""), ", ".join(groups))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(data_app, name="data")
+    app.command("panel")(panel)
+    app.command("cite")(cite)
+    app.command("country")(country)
