@@ -1,0 +1,33 @@
+"""Shared fixtures: a private store for the test session and the real shared datasets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Every test process uses its own store, never the user's.
+_HOME = Path(os.environ.get("MULTIVECTOR_TEST_HOME", "")) if os.environ.get("MULTIVECTOR_TEST_HOME") else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_home(tmp_path_factory):
+    home = _HOME or tmp_path_factory.mktemp("mvhome")
+    old = os.environ.get("MULTIVECTOR_HOME")
+    os.environ["MULTIVECTOR_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("MULTIVECTOR_HOME", None)
+    else:
+        os.environ["MULTIVECTOR_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    from multivector.config import shared_data_dir
+
+    d = shared_data_dir()
+    if d is None or not d.is_dir():
+        pytest.skip("the shared datasets (../shared/data) are not beside this checkout")
+    return d

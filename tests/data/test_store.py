@@ -1,0 +1,101 @@
+"""The DuckDB store: starter pack on first use, atomic imports, several processes at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+
+from multivector.sources.atop import META as ATOP
+from multivector.store import Store
+
+
+@pytest.fixture()
+def store(tmp_path):
+    return Store(tmp_path / "multivector.duckdb")
+
+
+def test_first_use_loads_the_starter_pack_with_provenance(store):
+    prov = store.provenance() if store.path.exists() else None
+    assert prov is None
+    assert store.table("atop_dyad_year").height > 0
+    prov = store.provenance()
+    atop = prov.filter(pl.col("source") == "atop")
+    assert atop["origin"][0] == "starter pack"
+    assert atop["version"][0] == ATOP.version
+    assert store.coverage("atop") == (1815, 2018)
+
+
+def test_failed_import_leaves_the_store_exactly_as_it_was(store):
+    before = store.table("atop_dyad_year")
+    prov_before = store.provenance()
+    good = pl.DataFrame({"ccode1": [2], "ccode2": [20], "year": [2000]})
+    bad = pl.DataFrame({"x": [1]})
+    with pytest.raises(Exception):
+        # the second table's name is not valid SQL, so the transaction fails half-way
+        store.import_tables(ATOP, {"atop_dyad_year": good, 'bad"name': bad})
+    assert store.table("atop_dyad_year").equals(before)
+    assert store.provenance().equals(prov_before)
+
+
+def test_import_replaces_tables_and_records_origin(store, shared_data):
+    from multivector.sources import atop
+
+    tables = atop.derive(atop.read(shared_data / "peacesciencer/atop_alliance.rda"))
+    store.import_tables(atop.META, tables, origin="import", input_path="atop_alliance.rda", coverage=(1815, 2018))
+    prov = store.provenance().filter(pl.col("source") == "atop")
+    assert prov["origin"][0] == "import" and prov["input"][0] == "atop_alliance.rda"
+    assert store.table("atop_dyad_year").height == tables["atop_dyad_year"].height
+
+
+def test_cli_import_of_a_bad_file_changes_nothing(tmp_path, shared_data):
+    home = tmp_path / "home"
+    env = {**os.environ, "MULTIVECTOR_HOME": str(home)}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "multivector.cli", *a], env=env, capture_output=True, text=True)  # noqa: E731
+    assert run("data", "status").returncode == 0
+    before = Store(home / "multivector.duckdb").table("idealpoint_state_year")
+    bad = tmp_path / "ideal.csv"
+    lines = (shared_data / "UNIdealPointsJulia/IdealpointestimatesAll_Apr2020.csv").read_bytes().decode("latin-1").splitlines()[:20]
+    lines[7] = lines[7].replace(",", ",oops", 1)
+    bad.write_text("\n".join(lines))
+    res = run("data", "import", "idealpoints", str(bad))
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and "ideal.csv" in res.stderr and "row 8" in res.stderr
+    assert Store(home / "multivector.duckdb").table("idealpoint_state_year").equals(before)
+
+
+def test_two_cli_processes_at_once_do_not_corrupt_the_store(tmp_path, shared_data):
+    """An import (writer) and panel builds (readers) run concurrently, several rounds."""
+    home = tmp_path / "home"
+    env = {**os.environ, "MULTIVECTOR_HOME": str(home)}
+    cmd = [sys.executable, "-m", "multivector.cli"]
+    subprocess.run([*cmd, "data", "status"], env=env, check=True, capture_output=True)
+    for round_ in range(2):
+        procs = [
+            subprocess.Popen([*cmd, "data", "import", "atop", str(shared_data / "peacesciencer/atop_alliance.rda")],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+            subprocess.Popen([*cmd, "panel", "KAZ", "--partners", "CHN,RUS", "--years", "2000-2010", "--add", "alliances",
+                              "-o", str(tmp_path / f"p{round_}.csv")],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+            subprocess.Popen([*cmd, "data", "import", "cow_igo", str(shared_data / "peacesciencer/cow_igo_ndy.rda")],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        ]
+        for p in procs:
+            out, err = p.communicate(timeout=300)
+            assert p.returncode == 0, err
+        panel = pl.read_csv(tmp_path / f"p{round_}.csv")
+        assert panel.height == 22 and panel["atop_defense"].null_count() == 0
+    store = Store(home / "multivector.duckdb")
+    assert store.table("atop_dyad_year").height > 0
+    assert set(store.provenance()["source"].to_list()) >= {"atop", "cow_igo", "unvotes"}
+
+
+def test_missing_table_error_says_what_to_do(store):
+    from multivector.errors import StoreError
+
+    with pytest.raises(StoreError, match="multivector data import"):
+        store.table("no_such_table")
+
