@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from multivector.config import BUNDLED_DATA_DIR  # noqa: E402
-from multivector.starter_pack import PACK_SOURCES, write_table  # noqa: E402
+from multivector.starter_pack import PACK_SOURCES, observed_coverage, write_table  # noqa: E402
 
 
 def sha256(path: Path) -> str:
@@ -51,6 +51,9 @@ def main() -> None:
         print(f"{spec.key:<16} {spec.path}", flush=True)
         tables, meta = spec.build(src)
         entry = {**meta.as_row(), "bibtex": meta.bibtex, "input": spec.path, "input_sha256": sha256(src), "tables": {}}
+        cov = observed_coverage(spec.key, tables)
+        if cov is not None:
+            entry["coverage_start"], entry["coverage_end"] = cov
         for name, df in tables.items():
             write_table(df, out_dir / f"{name}.parquet")
             entry["tables"][name] = {"rows": df.height, "columns": df.columns}

@@ -90,9 +90,9 @@ def _import(source: str, path: Path, origin: str) -> None:
         frame = mod.read(path)
         prog.update(task, description=f"deriving {', '.join(mod.META.tables) or source}")
         tables = mod.derive(frame)
-        years = [int(df["year"].min()) for df in tables.values() if "year" in df.columns and df.height]
-        ends = [int(df["year"].max()) for df in tables.values() if "year" in df.columns and df.height]
-        coverage = (min(years), max(ends)) if years else None
+        from multivector.starter_pack import observed_coverage
+
+        coverage = observed_coverage(source, tables)
         prog.update(task, description="writing to the store")
         default_store().import_tables(mod.META, tables, origin=origin, input_path=str(path), coverage=coverage)
     for name, df in tables.items():

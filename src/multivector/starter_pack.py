@@ -90,6 +90,22 @@ PACK_SOURCES: tuple[PackSource, ...] = (
 )
 
 
+def observed_coverage(key: str, tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
+    """First and last year the derived tables actually cover (the source's own ``data_coverage``
+    where it has one): the panel returns null outside these years, never 0."""
+    try:
+        mod = sources.get(key)
+    except Exception:
+        mod = None
+    if mod is not None and hasattr(mod, "data_coverage"):
+        cov = mod.data_coverage(tables)
+        if cov is not None:
+            return int(cov[0]), int(cov[1])
+    lo = [int(df["year"].min()) for df in tables.values() if "year" in df.columns and df["year"].null_count() < df.height]
+    hi = [int(df["year"].max()) for df in tables.values() if "year" in df.columns and df["year"].null_count() < df.height]
+    return (min(lo), max(hi)) if lo else None
+
+
 def manifest() -> dict:
     p = BUNDLED_DATA_DIR / "manifest.json"
     if not p.exists():

@@ -36,20 +36,39 @@ def frame_of(panel: _PanelBase) -> pl.DataFrame:
     return f.collect() if isinstance(f, pl.LazyFrame) else f
 
 
-def lookup(frame: pl.DataFrame, keys: np.ndarray, table: pl.DataFrame, table_key: str, cols: dict[str, str]) -> pl.DataFrame:
+def lookup(
+    frame: pl.DataFrame,
+    keys: np.ndarray,
+    table: pl.DataFrame,
+    table_key: str,
+    cols: dict[str, str],
+    cov: tuple[int, int] | None = None,
+    zero: bool = False,
+) -> pl.DataFrame:
     """Left-join ``table`` (sorted by ``table_key``, unique keys) onto ``frame`` rows whose keys are
-    ``keys``; ``cols`` maps table columns to output names (replacing existing ones)."""
+    ``keys``; ``cols`` maps table columns to output names (replacing existing ones).
+
+    ``cov`` (first, last year): rows outside it get null. ``zero``: inside ``cov`` a row without a
+    match gets 0 (a structural zero, e.g. no alliance) instead of null.
+    """
     tk = table[table_key].to_numpy()
     if len(tk) == 0:
         found = np.zeros(len(keys), dtype=bool)
-        idx = np.zeros(len(keys), dtype=np.int64)
+        idx = np.zeros(len(keys), dtype=np.uint32)
     else:
         idx = np.searchsorted(tk, keys)
         np.minimum(idx, len(tk) - 1, out=idx)
         found = tk[idx] == keys
-    sub = table.select(list(cols))[pl.Series(idx, dtype=pl.UInt32)]
-    mask = pl.Series("_found", found)
-    sub = sub.select([pl.when(mask).then(pl.col(c)).otherwise(None).alias(o) for c, o in cols.items()])
+    inside = None
+    if cov is not None:
+        year = frame["year"].to_numpy()
+        inside = (year >= cov[0]) & (year <= cov[1])
+        found &= inside
+    take = pl.select(pl.when(pl.lit(pl.Series(found))).then(pl.lit(pl.Series(idx, dtype=pl.UInt32)))).to_series()
+    sub = table.select([pl.col(c).alias(o) for c, o in cols.items()])[take]
+    if zero:
+        fill = pl.lit(pl.Series(inside)) if inside is not None else pl.lit(True)
+        sub = sub.with_columns([pl.when(fill).then(pl.col(o).fill_null(0)).alias(o) for o in cols.values()])
     return frame.drop([o for o in cols.values() if o in frame.columns]).hstack(sub)
 
 
@@ -67,14 +86,17 @@ def _codes(frame: pl.DataFrame, kind: str) -> list[int] | None:
     return side1 if len(side1) <= len(side2) else side2
 
 
-def undirected(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: list[str], rename: dict[str, str] | None = None) -> pl.DataFrame:
+def undirected(
+    panel: _PanelBase, frame: pl.DataFrame, name: str, cols: list[str], rename: dict[str, str] | None = None,
+    cov: tuple[int, int] | None = None, zero: bool = False,
+) -> pl.DataFrame:
     """Join store table ``name`` (unordered pairs ccode1 < ccode2 by year) onto dyad rows."""
     t = panel.store.keyed(name, "dyad", _codes(frame, "dyad"))
     mapping = {c: (rename or {}).get(c, c) for c in cols}
-    return lookup(frame, frame["_dkey"].to_numpy(), t, "_dkey", mapping)
+    return lookup(frame, frame["_dkey"].to_numpy(), t, "_dkey", mapping, cov, zero)
 
 
-def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, str]) -> pl.DataFrame:
+def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, str], cov: tuple[int, int] | None = None) -> pl.DataFrame:
     """Join state-year store table ``name`` — onto both sides of a dyad panel (suffixes 1 and 2),
     or onto a state panel. ``cols`` maps table columns to output stems."""
     codes = None
@@ -85,12 +107,12 @@ def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, 
     year = frame["year"].to_numpy().astype(np.int64)
     if isinstance(panel, StatePanel):
         keys = frame["ccode"].to_numpy().astype(np.int64) * 4096 + year
-        return lookup(frame, keys, table, "_skey", cols)
+        return lookup(frame, keys, table, "_skey", cols, cov)
     for side in ("1", "2"):
         codes = frame[f"ccode{side}"].to_numpy()
         codes = np.where(np.isnan(codes), -1, codes) if codes.dtype.kind == "f" else codes
         keys = codes.astype(np.int64) * 4096 + year
-        frame = lookup(frame, keys, table, "_skey", {c: f"{stem}{side}" for c, stem in cols.items()})
+        frame = lookup(frame, keys, table, "_skey", {c: f"{stem}{side}" for c, stem in cols.items()}, cov)
     return frame
 
 

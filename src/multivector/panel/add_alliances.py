@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, null_outside
+from multivector.panel.frame import DyadPanel
 from multivector.sources.atop import KINDS
 
 
@@ -13,6 +13,5 @@ def add_alliances(panel: DyadPanel) -> DyadPanel:
     ATOP's last year, 2018)."""
     _join.need(panel, DyadPanel, "add_alliances")
     cov = _join.coverage(panel, "atop")
-    frame = _join.undirected(panel, _join.frame_of(panel), "atop_dyad_year", list(KINDS))
-    frame = null_outside(frame, KINDS, cov, fill_zero=True)
+    frame = _join.undirected(panel, _join.frame_of(panel), "atop_dyad_year", list(KINDS), cov=cov, zero=True)
     return panel._with(frame, "atop", KINDS, cov)

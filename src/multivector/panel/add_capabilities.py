@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, StatePanel, null_outside
+from multivector.panel.frame import DyadPanel, StatePanel
 
 
 def add_capabilities(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
@@ -17,5 +17,5 @@ def add_capabilities(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
         _join.need(panel, DyadPanel, "add_capabilities")
         cols = {"cinc": "cinc"}
         out = ["cinc1", "cinc2"]
-    frame = null_outside(_join.by_state(panel, _join.frame_of(panel), "nmc_state_year", cols), out, cov)
+    frame = _join.by_state(panel, _join.frame_of(panel), "nmc_state_year", cols, cov)
     return panel._with(frame, "cow_nmc", out, cov)

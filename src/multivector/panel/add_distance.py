@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, null_outside
+from multivector.panel.frame import DyadPanel
 
 
 def add_distance(panel: DyadPanel) -> DyadPanel:
@@ -15,9 +15,8 @@ def add_distance(panel: DyadPanel) -> DyadPanel:
     _join.need(panel, DyadPanel, "add_distance")
     cov_d = _join.coverage(panel, "cow_distance")
     cov_c = _join.coverage(panel, "cow_contiguity")
-    frame = _join.undirected(panel, _join.frame_of(panel), "mindist_dyad_year", ["mindist"])
-    frame = null_outside(frame, ["mindist"], cov_d)
-    frame = _join.undirected(panel, frame, "contiguity_dyad_year", ["conttype"], {"conttype": "contig"})
-    frame = null_outside(frame.with_columns(pl.col("contig").cast(pl.Int8)), ["contig"], cov_c, fill_zero=True)
+    frame = _join.undirected(panel, _join.frame_of(panel), "mindist_dyad_year", ["mindist"], cov=cov_d)
+    frame = _join.undirected(panel, frame, "contiguity_dyad_year", ["conttype"], {"conttype": "contig"}, cov=cov_c, zero=True)
+    frame = frame.with_columns(pl.col("contig").cast(pl.Int8))
     p = panel._with(frame, "cow_distance", ["mindist"], cov_d)
     return p._with(frame, "cow_contiguity", ["contig"], cov_c)

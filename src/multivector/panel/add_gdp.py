@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, StatePanel, null_outside
+from multivector.panel.frame import DyadPanel, StatePanel
 
 
 def add_gdp(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
@@ -12,5 +12,5 @@ def add_gdp(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
     cov = _join.coverage(panel, "gdp")
     cols = {"gdp": "gdp", "pop": "pop", "gdppc": "gdppc"}
     out = list(cols.values()) if isinstance(panel, StatePanel) else [f"{c}{s}" for s in "12" for c in cols.values()]
-    frame = null_outside(_join.by_state(panel, _join.frame_of(panel), "gdp_state_year", cols), out, cov)
+    frame = _join.by_state(panel, _join.frame_of(panel), "gdp_state_year", cols, cov)
     return panel._with(frame, "gdp", out, cov)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, null_outside
+from multivector.panel.frame import DyadPanel
 
 
 def add_igos(panel: DyadPanel) -> DyadPanel:
@@ -11,6 +11,5 @@ def add_igos(panel: DyadPanel) -> DyadPanel:
     after 2014, the last year of the COW IGO data."""
     _join.need(panel, DyadPanel, "add_igos")
     cov = _join.coverage(panel, "cow_igo")
-    frame = _join.undirected(panel, _join.frame_of(panel), "igo_dyad_year", ["dyadigos"])
-    frame = null_outside(frame, ["dyadigos"], cov)
+    frame = _join.undirected(panel, _join.frame_of(panel), "igo_dyad_year", ["dyadigos"], cov=cov)
     return panel._with(frame, "cow_igo", ["dyadigos"], cov)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, StatePanel, null_outside
+from multivector.panel.frame import DyadPanel, StatePanel
 
 
 def add_un_votes(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
@@ -19,18 +19,16 @@ def add_un_votes(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
     """
     cov_i = _join.coverage(panel, "idealpoints")
     if isinstance(panel, StatePanel):
-        frame = _join.by_state(panel, _join.frame_of(panel), "idealpoint_state_year", {"idealpoint": "idealpoint"})
-        frame = null_outside(frame, ["idealpoint"], cov_i)
+        frame = _join.by_state(panel, _join.frame_of(panel), "idealpoint_state_year", {"idealpoint": "idealpoint"}, cov_i)
         return panel._with(frame, "idealpoints", ["idealpoint"], cov_i)
     _join.need(panel, DyadPanel, "add_un_votes")
     cov = _join.coverage(panel, "unvotes")
-    frame = _join.undirected(panel, _join.frame_of(panel), "un_agreement_dyad_year", ["joint_votes", "agree_pts2"])
+    frame = _join.undirected(panel, _join.frame_of(panel), "un_agreement_dyad_year", ["joint_votes", "agree_pts2"], cov=cov)
     frame = frame.with_columns(
         pl.col("joint_votes").alias("un_joint_votes"),
         (pl.col("agree_pts2") / (2 * pl.col("joint_votes"))).alias("un_agree"),
     ).drop("joint_votes", "agree_pts2")
-    frame = null_outside(frame, ["un_joint_votes", "un_agree"], cov)
-    frame = _join.by_state(panel, frame, "idealpoint_state_year", {"idealpoint": "idealpoint"})
+    frame = _join.by_state(panel, frame, "idealpoint_state_year", {"idealpoint": "idealpoint"}, cov_i)
     frame = frame.with_columns((pl.col("idealpoint1") - pl.col("idealpoint2")).abs().alias("idealpoint_dist"))
     p = panel._with(frame, "unvotes", ["un_joint_votes", "un_agree"], cov)
     return p._with(p.frame, "idealpoints", ["idealpoint1", "idealpoint2", "idealpoint_dist"], cov_i)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import polars as pl
 
 from multivector import countries
@@ -76,6 +77,49 @@ def _side(sys_: pl.DataFrame, queries: Iterable[object] | str | None, role: str)
     return out, groups
 
 
+def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame) -> pl.DataFrame:
+    """Every (left state, right state) pair in each year, built with NumPy year by year and
+    sorted by (ccode1, ccode2, year); self-pairs and never-coexisting pairs are dropped."""
+    left = left.sort(["year", "ccode"])
+    right = right.sort(["year", "ccode"])
+    ly, ry = left["year"].to_numpy(), right["year"].to_numpy()
+    years = np.intersect1d(np.unique(ly), np.unique(ry))
+    lstart, lend = np.searchsorted(ly, years), np.searchsorted(ly, years, side="right")
+    rstart, rend = np.searchsorted(ry, years), np.searchsorted(ry, years, side="right")
+    li_parts, ri_parts = [], []
+    for a, b, c, d in zip(lstart, lend, rstart, rend):
+        nl, nr = b - a, d - c
+        li_parts.append(np.repeat(np.arange(a, b), nr))
+        ri_parts.append(np.tile(np.arange(c, d), nl))
+    li = np.concatenate(li_parts) if li_parts else np.zeros(0, dtype=np.int64)
+    ri = np.concatenate(ri_parts) if ri_parts else np.zeros(0, dtype=np.int64)
+    c1 = left["ccode"].to_numpy()[li].astype(np.int64)
+    c2 = right["ccode"].to_numpy()[ri].astype(np.int64)
+    yr = ly[li].astype(np.int64)
+    key = (c1 * 1024 + c2) * 4096 + yr
+    fk = ((false["ccode1"].to_numpy().astype(np.int64) * 1024 + false["ccode2"].to_numpy()) * 4096
+          + false["year"].to_numpy())
+    fk = np.sort(fk)
+    pos = np.minimum(np.searchsorted(fk, key), max(len(fk) - 1, 0))
+    is_false = fk[pos] == key if len(fk) else np.zeros(len(key), dtype=bool)
+    keep = (c1 != c2) & ~is_false
+    order = np.argsort(key[keep], kind="stable")
+    li, ri = li[keep][order], ri[keep][order]
+    li_s, ri_s = pl.Series(li, dtype=pl.UInt32), pl.Series(ri, dtype=pl.UInt32)
+    out = pl.DataFrame({
+        "iso3_1": left["iso3"].gather(li_s),
+        "iso3_2": right["iso3"].gather(ri_s),
+        "ccode1": left["ccode"].gather(li_s),
+        "ccode2": right["ccode"].gather(ri_s),
+        "year": left["year"].gather(li_s),
+    })
+    if right["_group"].null_count() < right.height:
+        out = out.with_columns(right["_group"].gather(ri_s).alias("_group"))
+    else:
+        out = out.with_columns(pl.lit(None, pl.String).alias("_group"))
+    return out
+
+
 def dyad_years(
     countries: Iterable[object] | str | None = None,
     partners: Iterable[object] | str | None = None,
@@ -96,18 +140,7 @@ def dyad_years(
     sys_ = _system(store, yrs)
     left, _ = _side(sys_, countries, "country")
     right, groups = _side(sys_, partners, "partner")
-    left = left.lazy().select(pl.col("ccode").alias("ccode1"), pl.col("iso3").alias("iso3_1"), "year")
-    right = right.lazy().select(pl.col("ccode").alias("ccode2"), pl.col("iso3").alias("iso3_2"), "year", "_group")
-    false = store.table("cow_false_dyads").lazy().select(directed_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_k"))
-    frame = (
-        left.join(right, on="year")
-        .filter(pl.col("ccode1") != pl.col("ccode2"))
-        .with_columns(directed_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_k"))
-        .join(false, on="_k", how="anti")
-        .sort("_k")  # = ccode1, ccode2, year
-        .drop("_k")
-        .collect()
-    )
+    frame = _pairs(left, right, store.table("cow_false_dyads"))
     if not directed:
         if groups:
             raise PanelError("group partners (EU) need a directed panel: use directed=True")

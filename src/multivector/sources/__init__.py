@@ -25,6 +25,7 @@ REGISTRY: dict[str, str] = {
     "wdi": "wdi",
     "icews": "icews",
     "gdelt": "gdelt",
+    "cameo": "cameo",
     "comtrade": "comtrade",
     "gravity": "gravity",
     "reported_trade": "facts",
