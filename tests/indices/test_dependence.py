@@ -30,6 +30,7 @@ flows = st.lists(st.floats(min_value=0, max_value=1e9, allow_nan=False), min_siz
 shares = st.floats(min_value=0, max_value=1, allow_nan=False)
 
 
+@settings(deadline=None)
 @given(flows)
 def test_partner_shares_sum_to_one_and_lie_in_unit_interval(xs):
     s = partner_share(xs)
@@ -37,6 +38,7 @@ def test_partner_shares_sum_to_one_and_lie_in_unit_interval(xs):
     assert math.isclose(s.sum(), 1.0, rel_tol=1e-9)
 
 
+@settings(deadline=None)
 @given(flows, st.floats(min_value=1e-3, max_value=1e6))
 def test_hhi_is_scale_invariant_and_bounded_by_one_over_n_and_one(xs, c):
     h = hhi(xs)
@@ -44,6 +46,7 @@ def test_hhi_is_scale_invariant_and_bounded_by_one_over_n_and_one(xs, c):
     assert math.isclose(hhi([c * x for x in xs]), h, rel_tol=1e-9)
 
 
+@settings(deadline=None)
 @given(flows, st.randoms())
 def test_concentration_indices_do_not_depend_on_partner_order(xs, rnd):
     ys = xs[:]
@@ -52,6 +55,7 @@ def test_concentration_indices_do_not_depend_on_partner_order(xs, rnd):
     assert math.isclose(normalized_hhi(xs), normalized_hhi(ys), rel_tol=1e-9, abs_tol=1e-12)
 
 
+@settings(deadline=None)
 @given(flows)
 def test_normalized_hhi_is_in_unit_interval_and_effective_partners_between_one_and_n(xs):
     assert 0 <= normalized_hhi(xs) <= 1
@@ -88,6 +92,7 @@ def test_negative_flows_are_refused_with_a_clear_error():
         hhi([1, -2, 3])
 
 
+@settings(deadline=None)
 @given(st.floats(0, 1e6), st.floats(1, 1e9))
 def test_dyadic_dependence_is_trade_over_gdp(t, g):
     assert dyadic_dependence(t, g) == pytest.approx(t / g)
@@ -98,6 +103,7 @@ def test_dyadic_dependence_is_missing_for_missing_or_zero_gdp():
     assert np.all(np.isnan(out))
 
 
+@settings(deadline=None)
 @given(st.floats(0, 5), st.floats(0, 5))
 def test_asymmetry_is_symmetric_non_negative_and_signed_version_flips(a, b):
     assert dependence_asymmetry(a, b) == dependence_asymmetry(b, a) >= 0
@@ -105,6 +111,7 @@ def test_asymmetry_is_symmetric_non_negative_and_signed_version_flips(a, b):
     assert weak_link_dependence(a, b) == min(a, b)
 
 
+@settings(deadline=None)
 @given(shares, shares)
 def test_barbieri_salience_and_symmetry_are_bounded_and_symmetric(a, b):
     sal, sym = trade_salience(a, b), trade_symmetry(a, b)

@@ -148,9 +148,20 @@ def _bootstrap_rows(x: np.ndarray, n_boot: int, level: float, rng: np.random.Gen
     for start in range(0, valid.size, chunk):  # chunks bound memory (n_boot × rows × K draws)
         rows = valid[start:start + chunk]
         p = c[rows] / n[rows, None]
-        draws = rng.multinomial(n[rows].astype(np.int64), p, size=(n_boot, rows.size)).astype(float)
-        draws[:, missing[rows]] = np.nan
-        b = balance(draws, axis=-1)
+        nn = n[rows].astype(np.int64)
+        draws = rng.multinomial(nn, p, size=(n_boot, rows.size))
+        # every draw keeps its row's total N, so B = (ln N − Σ_k c_k ln c_k / N) / ln K, with c ln c
+        # looked up from a table of whole counts (0 ln 0 = 0); missing powers have p = 0, hence c = 0
+        top = int(nn.max())
+        if top <= 5_000_000:
+            xs = np.arange(top + 1, dtype=float)
+            table = xs * np.log(np.where(xs > 0, xs, 1.0))
+            clogc = table[draws].sum(axis=-1)
+        else:
+            c = draws.astype(float)
+            clogc = np.sum(c * np.log(np.where(c > 0, c, 1.0)), axis=-1)
+        b = (np.log(nn) - clogc / nn) / np.log(k[rows])
+        b = np.clip(b, 0.0, 1.0)
         lo[rows], hi[rows] = np.quantile(b, [a, 1 - a], axis=0)
     return lo, hi
 
@@ -215,7 +226,7 @@ def _ci_columns(d: pl.DataFrame, by: list[str], partner: str, result: pl.DataFra
     if np.any(np.abs(x - np.round(x)) > 1e-9):
         raise PanelError("bootstrap intervals need whole counts; set ci=False for scores or flows")
     wide = d.pivot(on=partner, index=by, values="_x", aggregate_function=None)
-    wide = result.select(by).join(wide, on=by, how="left", nulls_equal=True)
+    wide = result.select(by).join(wide, on=by, how="left", nulls_equal=True, maintain_order="left")
     mat = wide.drop(by).cast(pl.Float64).fill_null(np.nan).to_numpy()
     if mat.shape[1] == 0:
         lo = hi = np.full(result.height, np.nan)
@@ -287,19 +298,20 @@ def balance_index(
     data on every channel this is exactly the mean of the channels' share vectors.
 
     Returns ``country, year, channel, balance, tilt_partner, tilt, n_partners_with_data, n_channels``
-    (+ ``balance_ci_low``, ``balance_ci_high`` with ``ci=True``, for count channels only; the
-    combined channel and score/flow channels get null intervals).
+    (+ ``balance_ci_low``, ``balance_ci_high`` with ``ci=True``, for count channels only — counts
+    averaged over a group such as the EU are rounded for the resampling; the combined channel and
+    score/flow channels get null intervals).
     """
     frame = to_polars(panel_df)
     require_columns(frame, ["iso3_1", "iso3_2", "year"], "balance_index",
                     hint="pass a dyad-year panel: mv.dyad_years(...).add_un_votes()...df")
     if isinstance(partners, str):
         partners = [p.strip() for p in partners.split(",") if p.strip()]
-    parts = [str(p).strip().upper() for p in partners]
-    if len(set(parts)) < 2:
-        raise PanelError(f"balance_index needs at least two distinct great powers; got {list(partners)}")
     present1 = set(frame["iso3_1"].drop_nulls().unique().to_list())
     present2 = set(frame["iso3_2"].drop_nulls().unique().to_list())
+    parts = list(dict.fromkeys(_resolve_country(p, present1 | present2) for p in partners))
+    if len(parts) < 2:
+        raise PanelError(f"balance_index needs at least two distinct great powers; got {list(partners)}")
     code = _resolve_country(country, present1 | present2)
     if code in present1:
         rows = frame.filter((pl.col("iso3_1") == code) & pl.col("iso3_2").is_in(parts))
@@ -308,6 +320,9 @@ def balance_index(
             {"iso3_1": "iso3_2", "iso3_2": "iso3_1"})
     else:
         raise PanelError(f"balance_index: country {code!r} is not in the panel (iso3_1/iso3_2)",)
+    if rows.height == 0:
+        raise PanelError(f"balance_index: the panel has no rows of {code} with any of {parts}; "
+                         "build it with those partners: mv.dyad_years(countries=[...], partners=[...])")
     available = _channel_exprs(rows.columns, events)
     if channels is None:
         chosen = available
@@ -340,7 +355,8 @@ def balance_index(
     by = ["country", "year", "channel"]
     per = balance_from_long(long, by=by, partner="partner", value="engagement")
     if ci:
-        cnt = long.filter(pl.col("channel").is_in(list(COUNT_CHANNELS)))
+        # resampling needs whole counts: averaged counts (the EU as the mean of its members) are rounded
+        cnt = long.filter(pl.col("channel").is_in(list(COUNT_CHANNELS))).with_columns(pl.col("engagement").round())
         if cnt.height:
             cis = balance_from_long(cnt, by=by, partner="partner", value="engagement", ci=True,
                                     n_boot=n_boot, level=level, seed=seed).select([*by, "balance_ci_low", "balance_ci_high"])

@@ -68,8 +68,8 @@ def hhi(values: Any, axis: int = -1) -> float | np.ndarray:
 def normalized_hhi(values: Any, axis: int = -1) -> float | np.ndarray:
     """Normalised HHI: ``H* = (H − 1/N) / (1 − 1/N)``, in [0, 1]; 0 = even spread, 1 = one partner.
 
-    Source: the normalisation of the Herfindahl index used in industrial organisation and trade
-    concentration work (e.g. UNCTAD's product/market concentration index). ``N`` counts partners with
+    Source: the standard rescaling of the Herfindahl–Hirschman index (Hirschman 1945) to [0, 1] for
+    ``N`` units. (UNCTAD's concentration index rescales √H instead.) ``N`` counts partners with
     data (non-missing), including partners with a zero flow. NaN when ``N < 2`` or there is no engagement.
     """
     x = as_float_array(values, "values")

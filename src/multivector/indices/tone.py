@@ -64,8 +64,8 @@ def _quads(verb_coop: Any, matl_coop: Any, verb_conf: Any, matl_conf: Any) -> np
 def net_cooperation(verb_coop: Any, matl_coop: Any, verb_conf: Any, matl_conf: Any) -> float | np.ndarray:
     """Net cooperation ``(VC + MC − VF − MF) / (VC + MC + VF + MF)`` from quad-class event counts.
 
-    The quad-class balance of cooperation over conflict used with ICEWS/GDELT counts (e.g. in
-    Duval & Thompson 1980's net-cooperation tradition; quad classes from CAMEO, Schrodt 2012).
+    The quad-class balance of cooperation over conflict commonly computed from ICEWS/GDELT counts
+    (quad classes from CAMEO, Schrodt 2012; ICEWS: Boschee et al., doi:10.7910/DVN/28075).
     Bounds [−1, 1]: +1 all cooperative, −1 all conflictual. NaN when there are no events or a count
     is missing (tone is not defined without volume; report the volume beside it).
     """

@@ -48,6 +48,7 @@ META = SourceMeta(
     tables=("cameo_eventcodes", "goldstein_scale"),
 )
 
+LOOKUP_BASE = "https://www.gdeltproject.org/data/lookups/"
 EVENTCODES_FILE = "CAMEO.eventcodes.txt"
 GOLDSTEIN_FILE = "CAMEO.goldsteinscale.txt"
 
@@ -148,7 +149,7 @@ def fetch(dest: str | Path | None = None) -> Path:
 
     folder = Path(dest) if dest is not None else home() / "downloads" / "cameo"
     for name in (EVENTCODES_FILE, GOLDSTEIN_FILE):
-        download(META.url + name, folder / name, source=META.key, timeout=30)
+        download(LOOKUP_BASE + name, folder / name, source=META.key, timeout=30)
     return folder
 
 

@@ -215,6 +215,31 @@ def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
     return int(t["year"].min()), int(t["year"].max())
 
 
+def mirror_gaps(trade: pl.DataFrame) -> pl.DataFrame:
+    """Compare each side's report of the same flow (mirror statistics).
+
+    For reporter A and partner B in a year: ``exports_reported`` = A's exports to B as A reports
+    them; ``imports_mirror`` = B's imports from A as B reports them. ``gap = imports_mirror −
+    exports_reported`` and ``ratio = imports_mirror / exports_reported`` (imports are usually
+    valued CIF, exports FOB, so a ratio a little above 1 is expected). Rows need both reports.
+    Input: the ``trade_dyad_year`` table.
+    """
+    a = trade.select("iso3_1", "iso3_2", "year", pl.col("exports_usd").alias("exports_reported"))
+    b = trade.select(
+        pl.col("iso3_2").alias("iso3_1"), pl.col("iso3_1").alias("iso3_2"), "year",
+        pl.col("imports_usd").alias("imports_mirror"),
+    )
+    return (
+        a.join(b, on=["iso3_1", "iso3_2", "year"], how="inner")
+        .filter(pl.col("exports_reported").is_not_null() & pl.col("imports_mirror").is_not_null())
+        .with_columns(
+            gap=pl.col("imports_mirror") - pl.col("exports_reported"),
+            ratio=pl.when(pl.col("exports_reported") > 0).then(pl.col("imports_mirror") / pl.col("exports_reported")),
+        )
+        .sort(["iso3_1", "iso3_2", "year"])
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Live fetch
 

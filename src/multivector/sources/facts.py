@@ -26,13 +26,13 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, existing_file
+from multivector.sources.base import SourceMeta
 
 META = SourceMeta(
     key="reported_trade",
     name="Reported trade, investment and cargo figures (hand-compiled, with sources)",
     version="2026-11",
-    url="https://github.com/multivector/multivector (data: facts/reported_trade.csv)",
+    url="(hand-compiled: each row cites its page in source_url)",
     licence="facts with citation; each row cites the public page it was taken from",
     citation=(
         "multivector contributors. 2026. Reported trade figures for Kazakhstan and its partners, "
@@ -132,10 +132,32 @@ def is_group_label(code: str) -> bool:
         return False
 
 
+_KEY_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+
+
+def _adjacent_keys(a: str, b: str) -> bool:
+    for row in _KEY_ROWS:
+        if a in row and b in row:
+            return abs(row.index(a) - row.index(b)) == 1
+    return False
+
+
 def suggest_iso3(code: str, n: int = 3) -> list[str]:
+    """Close ISO3 codes or groups: one letter changed first (CHM → CHN), then similar spellings."""
     import difflib
 
-    return difflib.get_close_matches(code.upper(), sorted(iso3_codes() | GROUP_LABELS), n=n, cutoff=0.5)
+    code = (code or "").upper()
+    pool = sorted(iso3_codes() | GROUP_LABELS)
+    one_off = [c for c in pool if len(c) == len(code) and sum(a != b for a, b in zip(c, code)) == 1]
+
+    def rank(c: str) -> tuple[int, int]:
+        i = next(i for i, (a, b) in enumerate(zip(c, code)) if a != b)
+        # a neighbouring key is the likeliest typo (CHM → CHN); then keep the first letters
+        return (0 if _adjacent_keys(c[i], code[i]) else 1, -i)
+
+    one_off.sort(key=rank)
+    rest = [c for c in difflib.get_close_matches(code, pool, n=n, cutoff=0.5) if c not in one_off]
+    return (one_off + rest)[:n]
 
 
 def check_country_cell(value: str, *, file: str, row: int, field: str, allow_labels: bool = True) -> None:
@@ -224,6 +246,18 @@ def read_csv_records(
     return header, records
 
 
+def existing_csv(path: str | Path) -> Path:
+    """The path of a hand-compiled CSV, or a DataError saying it is missing."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise DataError(
+            "no such file" if not p.exists() else "expected a CSV file but found a folder",
+            file=str(p),
+            hint="check the path; this table is hand-compiled (no download): give the CSV file itself",
+        )
+    return p
+
+
 def parse_number(value: str, *, file: str, row: int, field: str, lo: float | None = None, hi: float | None = None):
     if value == "" or value.upper() in {"NA", "NAN"}:
         return None
@@ -245,7 +279,7 @@ def parse_number(value: str, *, file: str, row: int, field: str, lo: float | Non
 
 def read(path: str | Path) -> pl.DataFrame:
     """Read ``reported_trade.csv``; ``line`` is the CSV line of each row (header = line 1)."""
-    p = existing_file(path, META.key)
+    p = existing_csv(path)
     file = str(p)
     _, records = read_csv_records(p, COLUMNS, source=META.key, aliases=ALIASES)
     rows = []

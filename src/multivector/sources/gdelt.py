@@ -112,25 +112,25 @@ _NA = {"", "NA", "NaN", "nan", "NULL"}
 # Reading
 
 
-def _open_text(p: Path) -> tuple[str, str]:
-    """Text of an event file (zip archives hold one .CSV); returns (text, display name)."""
+def _open_bytes(p: Path) -> tuple[bytes, str]:
+    """Bytes of an event file (zip archives hold one .CSV); returns (data, display name)."""
     if zipfile.is_zipfile(p):
         try:
             with zipfile.ZipFile(p) as zf:
                 names = [n for n in zf.namelist() if not n.endswith("/")]
                 if not names:
                     raise DataError("the zip archive is empty", file=str(p))
-                data = zf.read(names[0])
-                name = f"{p}!{names[0]}"
-        except zipfile.BadZipFile as exc:
+                return zf.read(names[0]), f"{p}!{names[0]}"
+        except (zipfile.BadZipFile, EOFError) as exc:
             raise DataError(f"the zip archive is damaged ({exc})", file=str(p), hint="download it again") from None
-    else:
-        data = p.read_bytes()
-        name = str(p)
+    return p.read_bytes(), str(p)
+
+
+def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8"), name
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1"), name
+        return data.decode("latin-1")
 
 
 def _wrong_count(file: str, line: int, n: int, expected: str) -> DataError:
@@ -143,24 +143,32 @@ def _wrong_count(file: str, line: int, n: int, expected: str) -> DataError:
     )
 
 
-def _read_headerless_tsv(text: str, file: str) -> tuple[int, list[str], pl.DataFrame]:
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    if not lines:
+def _read_headerless_tsv(data: bytes, file: str) -> tuple[int, list[str], pl.DataFrame]:
+    import numpy as np
+
+    if b"\r\n" in data[:65536]:
+        data = data.replace(b"\r\n", b"\n")
+    if data.endswith(b"\n"):
+        data = data[:-1]
+    if not data.strip():
         raise DataError("the file has no data rows", file=file, hint="the file may be truncated; download it again")
-    n = lines[0].count("\t") + 1
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 10)
+    tabs = np.flatnonzero(buf == 9)
+    # fields per line = tabs before each line end − tabs before the previous line end, + 1
+    ends = np.append(newlines, len(buf))
+    per_line = np.diff(np.searchsorted(tabs, ends), prepend=0) + 1
+    n = int(per_line[0])
     if n not in SCHEMAS:
         raise _wrong_count(file, 1, n, "expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0)")
     version, cols = SCHEMAS[n]
-    for i, ln in enumerate(lines):
-        k = ln.count("\t") + 1
-        if k != n:
-            raise _wrong_count(file, i + 1, k, f"the file's first row has {n} (GDELT {version}.0)")
+    wrong = np.flatnonzero(per_line != n)
+    if len(wrong):
+        i = int(wrong[0])
+        raise _wrong_count(file, i + 1, int(per_line[i]), f"the file's first row has {n} (GDELT {version}.0)")
     df = pl.read_csv(
-        io.StringIO("\n".join(lines)), separator="\t", has_header=False, new_columns=cols,
-        infer_schema=False, quote_char=None,
+        data, separator="\t", has_header=False, new_columns=cols, infer_schema=False, quote_char=None,
+        null_values=[""], eol_char="\n",
     )
     return version, cols, df.with_columns(line=pl.int_range(1, df.height + 1, dtype=pl.Int64))
 
@@ -204,36 +212,35 @@ def _read_with_header(text: str, file: str, sep: str) -> tuple[int, list[str], p
     return version, cols, df
 
 
+def _clean(df: pl.DataFrame) -> pl.DataFrame:
+    """Strip padding (" ARM") and turn R's NA and other null spellings into nulls."""
+    return df.with_columns(
+        pl.when(pl.col(pl.String).str.strip_chars().is_in(list(_NA)))
+        .then(None)
+        .otherwise(pl.col(pl.String).str.strip_chars())
+        .name.keep()
+    )
+
+
 def _cast(df: pl.DataFrame, file: str) -> pl.DataFrame:
-    exprs = []
-    for c in df.columns:
-        if c == "line":
-            continue
-        s = pl.col(c).str.strip_chars()
-        exprs.append(pl.when(s.is_in(list(_NA))).then(None).otherwise(s).alias(c))
-    df = df.with_columns(exprs)
-    out = []
-    for c, dt in SCHEMA.items():
-        if c not in df.columns or dt == pl.String or c in ("gdelt_version", "line"):
-            continue
-        s = df[c]
-        cast = s.cast(pl.Float64, strict=False)
-        bad = cast.is_null() & s.is_not_null()
-        if bad.any():
-            i = int(bad.arg_true()[0])
+    targets = {c: dt for c, dt in SCHEMA.items() if c in df.columns and dt != pl.String and c != "line"}
+    cast = df.select([pl.col(c).cast(pl.Float64, strict=False).alias(c) for c in targets])
+    bad = cast.select([(pl.col(c).is_null() & df[c].is_not_null()).any().alias(c) for c in targets]).row(0)
+    for (c, dt), b in zip(targets.items(), bad):
+        if b:
+            mask = cast[c].is_null() & df[c].is_not_null()
+            i = int(mask.arg_true()[0])
             raise DataError(
-                f"value {s[i]!r} is not a number", file=file, row=int(df["line"][i]), field=c,
+                f"value {df[c][i]!r} is not a number", file=file, row=int(df["line"][i]), field=c,
                 hint="the row is damaged; download the file again or delete the row",
             )
-        if dt != pl.Float64:
-            frac = cast.is_not_null() & (cast != cast.floor())
-            if frac.any():
-                i = int(frac.arg_true()[0])
-                raise DataError(f"value {s[i]!r} should be a whole number", file=file,
-                                row=int(df["line"][i]), field=c)
-            cast = cast.cast(dt)
-        out.append(cast.alias(c))
-    return df.with_columns(out)
+    ints = [c for c, dt in targets.items() if dt != pl.Float64]
+    frac = cast.select([(pl.col(c).is_not_null() & (pl.col(c) != pl.col(c).floor())).any().alias(c) for c in ints]).row(0)
+    for c, f in zip(ints, frac):
+        if f:
+            i = int((cast[c] != cast[c].floor()).fill_null(False).arg_true()[0])
+            raise DataError(f"value {df[c][i]!r} should be a whole number", file=file, row=int(df["line"][i]), field=c)
+    return df.with_columns(cast.with_columns([pl.col(c).cast(targets[c]) for c in ints]))
 
 
 def _validate(df: pl.DataFrame, file: str) -> None:
@@ -248,8 +255,11 @@ def _validate(df: pl.DataFrame, file: str) -> None:
               "QuadClass {v!r} is not 1–4", "QuadClass must be 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
     first_bad(~df["GoldsteinScale"].is_between(-10, 10).fill_null(True), "GoldsteinScale",
               "Goldstein score {v!r} is outside [-10, 10]", "the row is damaged")
-    first_bad(~df["EventCode"].str.contains(r"^\d{2,4}$").fill_null(False), "EventCode",
-              "CAMEO event code {v!r} is not 2–4 digits", "keep the leading zeros (e.g. '010'): read the column as text")
+    code_ok = df["EventCode"].str.contains(r"^\d{2,4}$").fill_null(False) & df["EventCode"].str.slice(0, 2).cast(
+        pl.Int32, strict=False
+    ).is_between(1, 20).fill_null(False)
+    first_bad(~code_ok, "EventCode", "{v!r} is not a CAMEO event code (2–4 digits under a root code 01–20)",
+              "keep the leading zeros (e.g. '040', not '40'): read the column as text")
     dup = df["GLOBALEVENTID"].is_duplicated()
     if dup.any():
         i = int(dup.arg_true()[0])
@@ -279,13 +289,19 @@ def read(path: str | Path) -> pl.DataFrame:
         out = pl.concat([read(f) for f in files]).unique("GLOBALEVENTID", keep="first", maintain_order=True)
         return out
     p = existing_file(p, META.key)
-    text, file = _open_text(p)
-    first = text.split("\n", 1)[0]
-    if "GLOBALEVENTID" in first:
-        sep = "\t" if first.count("\t") > first.count(",") else ","
-        version, cols, df = _read_with_header(text, file, sep)
+    data, file = _open_bytes(p)
+    first = data[:4096].split(b"\n", 1)[0]
+    if first.startswith(b"CAMEOEVENTCODE"):
+        raise DataError(
+            "this is a CAMEO lookup table, not a file of GDELT events", file=file,
+            hint="import it as the source 'cameo' (multivector.sources.cameo.read)",
+        )
+    if b"GLOBALEVENTID" in first:
+        sep = "\t" if first.count(b"\t") > first.count(b",") else ","
+        version, cols, df = _read_with_header(_decode(data), file, sep)
+        df = _clean(df)
     else:
-        version, cols, df = _read_headerless_tsv(text, file)
+        version, cols, df = _read_headerless_tsv(data, file)
     check_not_empty(df, file)
     df = _cast(df, file)
     _validate(df, file)

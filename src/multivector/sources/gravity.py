@@ -36,7 +36,7 @@ from multivector.sources.facts import iso3_codes, suggest_iso3
 META = SourceMeta(
     key="gravity",
     name="Gravity cross-section (CEPII excerpt, R package gravity) and Yotov et al. (2016) gravity panel",
-    version="gravity 1.1 (R) / tradepolicy (Yotov et al. 2016)",
+    version="R package gravity data excerpt (one year) / Yotov et al. (2016) via R package tradepolicy",
     url="https://cran.r-project.org/package=gravity",
     licence="R package gravity: Apache License (>= 2); Yotov et al. data via tradepolicy: CC BY 4.0",
     citation=(

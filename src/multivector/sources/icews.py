@@ -32,7 +32,7 @@ from multivector.sources.facts import iso3_codes, is_known_iso3, suggest_iso3
 META = SourceMeta(
     key="icews",
     name="Integrated Crisis Early Warning System (ICEWS) coded event data, directed dyad-year counts",
-    version="netify 0.1 (ICEWS Dataverse release, 2002–2014)",
+    version="ICEWS dyad-year counts as packaged in the R package netify (2002–2014)",
     url="https://doi.org/10.7910/DVN/28075",
     licence="ICEWS: Harvard Dataverse terms (cite the dataset); netify packaging: MIT",
     citation=(

@@ -16,14 +16,14 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, existing_file
-from multivector.sources.facts import check_country_cell, read_csv_records
+from multivector.sources.base import SourceMeta
+from multivector.sources.facts import check_country_cell, existing_csv, read_csv_records
 
 META = SourceMeta(
     key="timeline",
     name="Timeline of summits, treaties, agreements and institutions (hand-compiled, with sources)",
     version="2026-11",
-    url="https://github.com/multivector/multivector (data: facts/timeline.csv)",
+    url="(hand-compiled: each row cites its page in source_url)",
     licence="facts with citation; each row cites the public page it was taken from",
     citation=(
         "multivector contributors. 2026. Timeline of Kazakhstan's summits, treaties, agreements and "
@@ -86,7 +86,7 @@ def parse_date(text: str, *, file: str = "", row: int | None = None) -> tuple[in
 
 def read(path: str | Path) -> pl.DataFrame:
     """Read ``timeline.csv``; ``line`` is the CSV line of each row (header = line 1)."""
-    p = existing_file(path, META.key)
+    p = existing_csv(path)
     file = str(p)
     _, records = read_csv_records(p, COLUMNS, source=META.key)
     rows = []
