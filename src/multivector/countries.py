@@ -200,6 +200,7 @@ def to_gwcode(country: object, year: int | None = None) -> int | None:
     return _code_for(gw_spells(), "gwcode", resolve(country, allow_groups=False), year)
 
 
+@lru_cache(maxsize=4)
 def iso3_ccode_years(first: int = 1816, last: int = 2024) -> pl.DataFrame:
     """(ccode, year, iso3) for every COW state-year: the key that joins ISO-coded data."""
     s = cow_spells()

@@ -95,6 +95,18 @@ class _FileLock:
             self.release(fd)
 
 
+def _keyed_select(con: duckdb.DuckDBPyConnection, source_sql: str) -> str:
+    """SELECT that adds the packed join key the panel uses and orders rows by it: ``_dkey`` for
+    dyad-year tables (ccode1, ccode2, year), ``_skey`` for state-year tables (ccode, year)."""
+    cols = {r[0] for r in con.sql(f"DESCRIBE SELECT * FROM {source_sql}").fetchall()}
+    if {"ccode1", "ccode2", "year"} <= cols:
+        key = "((least(ccode1, ccode2)::BIGINT * 1024 + greatest(ccode1, ccode2)) * 4096 + year)"
+        return f"SELECT *, {key} AS _dkey FROM {source_sql} ORDER BY _dkey"
+    if {"ccode", "year"} <= cols:
+        return f"SELECT *, (ccode::BIGINT * 4096 + year) AS _skey FROM {source_sql} ORDER BY _skey"
+    return f"SELECT * FROM {source_sql}"
+
+
 class Store:
     """The DuckDB store. Cheap to create: connections are opened per operation."""
 
@@ -194,7 +206,8 @@ class Store:
                     con.execute(f"DELETE FROM {PROVENANCE} WHERE source = ?", [key])
                     for tbl, info in entry["tables"].items():
                         path = table_path(tbl)
-                        con.execute(f'CREATE OR REPLACE TABLE "{tbl}" AS SELECT * FROM read_parquet(?)', [str(path)])
+                        src = "read_parquet('" + str(path).replace("'", "''") + "')"
+                        con.execute(f'CREATE OR REPLACE TABLE "{tbl}" AS {_keyed_select(con, src)}')
                         self._insert_provenance(con, entry, tbl, info["rows"], "starter pack", entry.get("input", ""))
                     loaded.append(key)
                 con.execute("COMMIT")
@@ -240,7 +253,7 @@ class Store:
                 con.execute(f"DELETE FROM {PROVENANCE} WHERE source = ?", [meta.key])
                 for name, df in tables.items():
                     con.register("_incoming", df.to_arrow())
-                    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+                    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_keyed_select(con, "_incoming")}')
                     con.unregister("_incoming")
                     self._insert_provenance(con, row, name, df.height, origin, input_path)
                 con.execute("COMMIT")
@@ -305,6 +318,8 @@ class Store:
                 df = self.query(f'SELECT * FROM "{name}" WHERE {where}')
             except duckdb.CatalogException:
                 return self.table(name)  # raises the helpful StoreError
+            if ("_dkey" if kind == "dyad" else "_skey") in df.columns:
+                return df.sort("_dkey" if kind == "dyad" else "_skey")
             if kind == "dyad":
                 df = df.with_columns(dyad_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_dkey"))
                 return df.unique("_dkey", keep="first", maintain_order=True).sort("_dkey")
@@ -312,6 +327,8 @@ class Store:
             return df.unique("_skey", keep="first", maintain_order=True).sort("_skey")
         cache_name = f"{name}#{kind}"
         base = self.table(name)
+        if ("_dkey" if kind == "dyad" else "_skey") in base.columns:
+            return base  # keyed and sorted when it was stored
         hit = self._cache.get(cache_name)
         if hit and hit[1].height == base.height and hit[0] == self._cache[name][0]:
             return hit[1]

@@ -123,6 +123,9 @@ def directed_iso(panel: _PanelBase, frame: pl.DataFrame, table: pl.DataFrame, co
 
     codes = iso3_ccode_years().unique(["iso3", "year"], keep="last")
     t = table.with_columns(pl.col("year").cast(pl.Int32))
+    if frame.height <= SMALL_PANEL:  # read only the rows of this panel's states
+        t = t.filter(pl.col("iso3_1").is_in(frame["iso3_1"].unique().to_list())
+                     & pl.col("iso3_2").is_in(frame["iso3_2"].unique().to_list()))
     for side in ("1", "2"):
         t = t.join(
             codes.select(pl.col("iso3").alias(f"iso3_{side}"), "year", pl.col("ccode").alias(f"_c{side}")),
