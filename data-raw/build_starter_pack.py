@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from multivector.config import BUNDLED_DATA_DIR  # noqa: E402
-from multivector.starter_pack import PACK_SOURCES, observed_coverage, write_table  # noqa: E402
+from multivector.starter_pack import build_all, write_table  # noqa: E402
 
 
 def sha256(path: Path) -> str:
@@ -44,21 +44,19 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"sources": {}}
-    for spec in PACK_SOURCES:
-        if args.only and spec.key not in args.only:
-            continue
-        src = args.shared / spec.path
-        print(f"{spec.key:<16} {spec.path}", flush=True)
-        tables, meta = spec.build(src)
-        entry = {**meta.as_row(), "bibtex": meta.bibtex, "input": spec.path, "input_sha256": sha256(src), "tables": {}}
-        cov = observed_coverage(spec.key, tables)
+    from multivector.starter_pack import PACK_SOURCES
+
+    paths = {s.key: s.path for s in PACK_SOURCES}
+    for key, tables, meta, cov in build_all(args.shared, args.only, progress=lambda k: print(f"  read {k}", flush=True)):
+        src = args.shared / paths[key]
+        entry = {**meta.as_row(), "bibtex": meta.bibtex, "input": paths[key], "input_sha256": sha256(src), "tables": {}}
         if cov is not None:
             entry["coverage_start"], entry["coverage_end"] = cov
         for name, df in tables.items():
             write_table(df, out_dir / f"{name}.parquet")
             entry["tables"][name] = {"rows": df.height, "columns": df.columns}
-            print(f"  -> {name}: {df.height:,} rows", flush=True)
-        manifest["sources"][spec.key] = entry
+            print(f"{key:<16} -> {name}: {df.height:,} rows", flush=True)
+        manifest["sources"][key] = entry
     manifest["sources"] = dict(sorted(manifest["sources"].items()))
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     total = sum(f.stat().st_size for f in out_dir.glob("*.parquet"))

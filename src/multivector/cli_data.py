@@ -118,6 +118,30 @@ def fetch(
     _import(source, Path(path), origin="fetch")
 
 
+@data_app.command("rebuild")
+def rebuild(
+    from_: Annotated[Path, typer.Option("--from", help="Folder laid out like shared/data with the raw published files.")],
+    only: Annotated[Optional[str], typer.Option(help="Only these sources, comma-separated.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(help="Parallel reader processes (default: one per core).")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Re-derive the store from raw published files (all starter-pack sources), in one transaction."""
+    from rich.progress import Progress
+
+    from multivector.starter_pack import PACK_SOURCES, build_all
+    from multivector.store import default_store
+
+    keys = [k.strip() for k in only.split(",")] if only else None
+    n = len([s for s in PACK_SOURCES if not keys or s.key in keys])
+    with Progress(console=console, transient=True) as prog:
+        task = prog.add_task("reading raw files", total=n + 1)
+        built = build_all(from_, keys, jobs, progress=lambda key: prog.advance(task))
+        prog.update(task, description="writing to the store")
+        default_store().import_many([(meta, tables, cov, str(from_)) for _, tables, meta, cov in built], origin="rebuild")
+        prog.advance(task)
+    console.print(f"[green]✓[/] rebuilt {len(built)} sources from {from_}")
+
+
 @data_app.command("reset")
 def reset(home: HomeOpt = None) -> None:
     """Reload every table from the bundled starter pack (undoes imports)."""

@@ -106,6 +106,48 @@ def observed_coverage(key: str, tables: dict[str, pl.DataFrame]) -> tuple[int, i
     return (min(lo), max(hi)) if lo else None
 
 
+def _build_one(spec: PackSource, root: str) -> tuple[str, dict[str, pl.DataFrame], SourceMeta, tuple[int, int] | None]:
+    tables, meta = spec.build(Path(root) / spec.path)
+    return spec.key, tables, meta, observed_coverage(spec.key, tables)
+
+
+def build_all(
+    root: str | Path,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    progress=None,
+) -> list[tuple[str, dict[str, pl.DataFrame], SourceMeta, tuple[int, int] | None]]:
+    """Read and derive every pack source from the raw files under ``root``, in parallel
+    processes (reading R data files is the slow part and holds the GIL). ``progress(key)`` is
+    called as each source finishes. Results come back in :data:`PACK_SOURCES` order."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    specs = [s for s in PACK_SOURCES if not only or s.key in only]
+    missing = [str(Path(root) / s.path) for s in specs if not (Path(root) / s.path).exists()]
+    if missing:
+        from multivector.errors import DataError
+
+        raise DataError("raw file(s) not found: " + ", ".join(missing), hint="point --from at a folder laid out like shared/data")
+    jobs = jobs or min(len(specs), os.cpu_count() or 1)
+    results = {}
+    if jobs <= 1:
+        for spec in specs:
+            results[spec.key] = _build_one(spec, str(root))
+            if progress:
+                progress(spec.key)
+    else:
+        # slowest first, so that the big R files start at once
+        order = sorted(specs, key=lambda s: -(Path(root) / s.path).stat().st_size if (Path(root) / s.path).is_file() else 0)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_build_one, spec, str(root)): spec.key for spec in order}
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
+                if progress:
+                    progress(futures[fut])
+    return [results[s.key] for s in specs]
+
+
 def manifest() -> dict:
     p = BUNDLED_DATA_DIR / "manifest.json"
     if not p.exists():

@@ -241,26 +241,38 @@ class Store:
         coverage: tuple[int, int] | None = None,
     ) -> None:
         """Replace a source's tables and provenance in one transaction (all or nothing)."""
+        self.import_many([(meta, tables, coverage, input_path)], origin=origin)
+
+    def import_many(
+        self,
+        items: list[tuple[SourceMeta, Mapping[str, pl.DataFrame], tuple[int, int] | None, str]],
+        *,
+        origin: str = "import",
+    ) -> None:
+        """Replace several sources' tables and provenance in ONE transaction: either every source
+        is replaced or, on any failure, none is."""
         if not self.path.exists():
             self.initialize()
-        row = meta.as_row() | {"bibtex": meta.bibtex}
-        if coverage:
-            row["coverage_start"], row["coverage_end"] = coverage
         with self.connect(write=True) as con:
             con.execute(_PROVENANCE_DDL)
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(f"DELETE FROM {PROVENANCE} WHERE source = ?", [meta.key])
-                for name, df in tables.items():
-                    con.register("_incoming", df.to_arrow())
-                    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_keyed_select(con, "_incoming")}')
-                    con.unregister("_incoming")
-                    self._insert_provenance(con, row, name, df.height, origin, input_path)
+                for meta, tables, coverage, input_path in items:
+                    row = meta.as_row() | {"bibtex": meta.bibtex}
+                    if coverage:
+                        row["coverage_start"], row["coverage_end"] = coverage
+                    con.execute(f"DELETE FROM {PROVENANCE} WHERE source = ?", [meta.key])
+                    for name, df in tables.items():
+                        con.register("_incoming", df.to_arrow())
+                        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_keyed_select(con, "_incoming")}')
+                        con.unregister("_incoming")
+                        self._insert_provenance(con, row, name, df.height, origin, input_path)
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
                 raise
         self._cache.clear()
+        self._prov = None
 
     # -- reading -------------------------------------------------------------------------------
 
