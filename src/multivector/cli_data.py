@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,7 +14,8 @@ from rich.table import Table
 
 from multivector.errors import MultivectorError
 
-console = Console()
+# piped output (files, tests, CI logs) is not squeezed into 80 columns
+console = Console(width=None if sys.stdout.isatty() else 160)
 data_app = typer.Typer(help="What is in the local store; import and fetch sources.", no_args_is_help=True)
 
 VERBS = ("un_votes", "alliances", "igos", "capabilities", "gdp", "events", "distance", "trade")
@@ -56,7 +58,7 @@ def status(home: HomeOpt = None) -> None:
     prov = store.provenance()
     table = Table(title=f"multivector store: {store.path}", show_lines=False)
     for col in ("source", "table", "rows", "coverage", "version", "origin"):
-        table.add_column(col, justify="right" if col == "rows" else "left")
+        table.add_column(col, justify="right" if col == "rows" else "left", no_wrap=col != "version")
     for r in prov.iter_rows(named=True):
         table.add_row(r["source"], r["tbl"], f"{r['rows']:,}", f"{r['coverage_start']}–{r['coverage_end']}",
                       r["version"], r["origin"])
