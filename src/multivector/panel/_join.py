@@ -91,7 +91,7 @@ def undirected(
     cov: tuple[int, int] | None = None, zero: bool = False,
 ) -> pl.DataFrame:
     """Join store table ``name`` (unordered pairs ccode1 < ccode2 by year) onto dyad rows."""
-    t = panel.store.keyed(name, "dyad", _codes(frame, "dyad"))
+    t = panel.store.keyed(name, "dyad", _codes(frame, "dyad"), columns=list(cols))
     mapping = {c: (rename or {}).get(c, c) for c in cols}
     return lookup(frame, frame["_dkey"].to_numpy(), t, "_dkey", mapping, cov, zero)
 
@@ -103,7 +103,7 @@ def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, 
     if frame.height <= SMALL_PANEL:
         cols_ = ["ccode"] if isinstance(panel, StatePanel) else ["ccode1", "ccode2"]
         codes = pl.concat([frame[c].drop_nulls() for c in cols_]).unique().to_list()
-    table = panel.store.keyed(name, "state", codes)
+    table = panel.store.keyed(name, "state", codes, columns=list(cols))
     year = frame["year"].to_numpy().astype(np.int64)
     if isinstance(panel, StatePanel):
         keys = frame["ccode"].to_numpy().astype(np.int64) * 4096 + year

@@ -18,7 +18,9 @@ economic engagement E_eco     ``trade_total`` share relative to the largest part
 trust T₀                      ICEWS events from the partner to the middle power (reverse rows;
                               forward rows if absent): (coop + 1) / (coop + conf + 2), coop =
                               verbal + material cooperation, conf = verbal + material conflict —
-                              the beta-reputation estimate itself
+                              the beta-reputation estimate itself. Without ICEWS, GDELT:
+                              coop = n·(1 + net)/2, conf = n·(1 − net)/2 from ``gdelt_events`` n
+                              and ``gdelt_net_coop`` net
 threat H₀                     [(1 − T₀) + min(idealpoint_dist / 3, 1)] / 2, clipped to
                               [0.02, 0.98]: hostile events and distance of UN ideal points
 strength w_p                  ``cinc2`` share among the partners; ``gdp2`` share if any partner
@@ -35,7 +37,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from multivector.errors import PanelError
+from multivector.errors import MultivectorError, PanelError
 from multivector.sim.model import InitialState
 
 ALLIANCE_SCORES: dict[str, float] = {
@@ -78,10 +80,28 @@ def _alliance_score(rows: pl.DataFrame, year: int, window: int) -> tuple[float |
     return float(val), f"ATOP pact score mean {int(sub['year'].min())}–{last}"
 
 
+def _gdelt_trust(rows: pl.DataFrame, year: int, window: int) -> tuple[float | None, str]:
+    need = ["gdelt_events", "gdelt_net_coop"]
+    if not all(c in rows.columns for c in need):
+        return None, "ICEWS and GDELT columns missing"
+    sub = rows.filter(pl.col("gdelt_net_coop").is_not_null() & (pl.col("gdelt_events") > 0) & (pl.col("year") <= year))
+    if sub.height == 0:
+        return None, f"ICEWS missing, GDELT: no events up to {year}"
+    last = int(sub["year"].max())
+    sub = sub.filter(pl.col("year") > last - window)
+    n = sub["gdelt_events"].cast(pl.Float64)
+    net = sub["gdelt_net_coop"]
+    coop = float((n * (1 + net) / 2).sum())
+    conf = float((n * (1 - net) / 2).sum())
+    return (coop + 1.0) / (coop + conf + 2.0), (
+        f"GDELT coop {coop:.0f} / conflict {conf:.0f} events {int(sub['year'].min())}–{last} (ICEWS missing)"
+    )
+
+
 def _events_trust(rows: pl.DataFrame, year: int, window: int) -> tuple[float | None, str]:
     need = ["icews_verb_coop", "icews_matl_coop", "icews_verb_conf", "icews_matl_conf"]
-    if not all(c in rows.columns for c in need):
-        return None, "ICEWS columns missing"
+    if not all(c in rows.columns for c in need) or rows["icews_verb_coop"].is_null().all():
+        return _gdelt_trust(rows, year, window)
     sub = rows.filter(pl.col("icews_verb_coop").is_not_null() & (pl.col("year") <= year))
     if sub.height == 0:
         return None, f"ICEWS: no data up to {year}"
@@ -122,6 +142,7 @@ def initial_state_from_panel(
     init = InitialState.neutral(countries, partners)
     init.provenance = [f"calibrated from the dyad-year panel, calibration year {year}, window {window} years"]
     init.calibrated = True
+    init.year = int(year)
     for i, c in enumerate(countries):
         econ_raw: list[float | None] = []
         igo_raw: list[float | None] = []
@@ -154,7 +175,10 @@ def initial_state_from_panel(
             cn, _ = _window_mean(fwd, "cinc2", year, window)
             cinc.append(cn)
             gdp.append(g2)
-            src = rev if rev.height and "icews_verb_coop" in rev.columns and rev["icews_verb_coop"].is_not_null().any() else fwd
+            has_events = rev.height and any(
+                c in rev.columns and rev[c].is_not_null().any() for c in ("icews_verb_coop", "gdelt_net_coop")
+            )
+            src = rev if has_events else fwd
             t, note = _events_trust(src, year, window)
             direction = f"{p}→{c}" if src is rev else f"{c}→{p}"
             if t is not None:
@@ -193,11 +217,15 @@ def initial_state_from_panel(
     return init
 
 
-def panel_for_calibration(countries: list[str] | tuple[str, ...], partners: list[str] | tuple[str, ...], years: tuple[int, int] = (1992, 2019)) -> pl.DataFrame:
+def panel_for_calibration(
+    countries: list[str] | tuple[str, ...], partners: list[str] | tuple[str, ...], years: tuple[int, int] = (1992, 2019)
+) -> tuple[pl.DataFrame, list[str]]:
     """Build the directed dyad-year panel the calibration reads, with ``multivector.dyad_years``.
 
     Both directions: middle power → partner (alignment, alliances, IGOs, capabilities, GDP,
-    distance, events, trade when loaded) and partner → middle power (events, for trust).
+    distance, events, trade when loaded) and partner → middle power (events, for trust). A source
+    that is not loaded in the store is skipped; the returned notes say which (its values then fall
+    back to the neutral start).
     """
     try:
         from multivector import dyad_years  # type: ignore[attr-defined]
@@ -205,18 +233,18 @@ def panel_for_calibration(countries: list[str] | tuple[str, ...], partners: list
         raise PanelError(
             "the dyad-year panel (multivector.dyad_years) is not available in this installation",
         ) from None
+    notes: list[str] = []
 
     def _verbs(p: Any, verbs: tuple[str, ...]) -> Any:
         for v in verbs:
             fn = getattr(p, v, None)
             if fn is None:
+                notes.append(f"panel has no verb {v}; skipped")
                 continue
             try:
                 p = fn()
-            except Exception as exc:  # a source not loaded: keep going, the mapping says what is missing
-                if v == "add_trade":
-                    continue
-                raise exc
+            except MultivectorError as exc:  # a source not loaded: the mapping falls back and says so
+                notes.append(f"{v} skipped: {str(exc).splitlines()[0]}")
         return p
 
     fwd_verbs = ("add_un_votes", "add_alliances", "add_igos", "add_capabilities", "add_gdp", "add_events", "add_distance", "add_trade")
@@ -225,9 +253,9 @@ def panel_for_calibration(countries: list[str] | tuple[str, ...], partners: list
     try:
         rev = _verbs(dyad_years(countries=list(partners), partners=list(countries), years=years, directed=True), ("add_events",))
         frames.append(rev.df)
-    except Exception:  # reverse rows are optional (e.g. the EU as a source of events)
-        pass
-    return pl.concat(frames, how="diagonal_relaxed")
+    except MultivectorError as exc:  # reverse rows are optional (trust then uses forward events)
+        notes.append(f"reverse (partner → middle power) rows skipped: {str(exc).splitlines()[0]}")
+    return pl.concat(frames, how="diagonal_relaxed"), notes
 
 
 def calibrate(
@@ -245,5 +273,7 @@ def calibrate(
         countries = [resolve(c) for c in countries]
     except ImportError:
         countries = [c.upper() for c in countries]
-    df = panel_for_calibration(countries, partners)
-    return initial_state_from_panel(df, countries, partners, year=year, window=window)
+    df, notes = panel_for_calibration(countries, partners)
+    init = initial_state_from_panel(df, countries, partners, year=year, window=window)
+    init.provenance.extend(notes)
+    return init

@@ -9,14 +9,23 @@ the model adds a mechanism's term only when the mechanism is switched on.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 ARMS_CAP = 1e6
 _EPS = 1e-9
 
 
+def sum_partners(x: np.ndarray) -> np.ndarray:
+    """Σ over the last axis (partners), as slice additions: numpy's reduction over a 5-long axis is slow."""
+    out = x[..., 0].copy()
+    for j in range(1, x.shape[-1]):
+        out += x[..., j]
+    return out
+
+
 def logistic(x: np.ndarray) -> np.ndarray:
-    """σ(x) = 1 / (1 + e^(−x))."""
-    return 1.0 / (1.0 + np.exp(-x))
+    """σ(x) = 1 / (1 + e^(−x)) (scipy's ``expit``)."""
+    return expit(x)
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -55,14 +64,17 @@ def richardson_arms_step(
     A_p ← A_p + k·Σ_q Γ_pq·A_q − a·A_p + (a + g_p);  A = 1 is the level with no rivalry and no grievance.
     For two powers this is dx/dt = k·y − a·x + g with the reaction k·Γ.
     """
-    reaction_term = reaction[:, None] * np.einsum("rpq,rq->rp", rivalry, arms)
+    weighted = rivalry[:, :, 0] * arms[:, 0, None]  # Σ_q Γ_pq·A_q, as slice additions (faster than einsum here)
+    for q in range(1, arms.shape[-1]):
+        weighted += rivalry[:, :, q] * arms[:, q, None]
+    reaction_term = reaction[:, None] * weighted
     out = arms + reaction_term - fatigue[:, None] * arms + fatigue[:, None] + grievance
     return np.clip(out, 0.0, ARMS_CAP)
 
 
 def dependence(economic: np.ndarray) -> np.ndarray:
     """D_p = X_p / Σ_q X_q: the partner's share of the middle power's economic engagement."""
-    return economic / (economic.sum(axis=-1, keepdims=True) + _EPS)
+    return economic / (sum_partners(economic)[..., None] + _EPS)
 
 
 def dependence_threat(d: np.ndarray, d0: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -83,7 +95,7 @@ def leverage(d: np.ndarray, d0: np.ndarray, respect: np.ndarray, beta: np.ndarra
 def balancing(threat: np.ndarray, strength: np.ndarray, rel0: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """Security logit term −β_bal·P·[(B_p − B̄) − (B_p,0 − B̄_0)], B_p = w_p·H_p (threat-weighted strength)."""
     b = strength * threat
-    rel = b - b.mean(axis=-1, keepdims=True)
+    rel = b - sum_partners(b)[..., None] / b.shape[-1]
     return -beta * b.shape[-1] * (rel - rel0)
 
 
@@ -127,7 +139,11 @@ def trust_threat(trust: np.ndarray, trust0: np.ndarray, beta: np.ndarray) -> np.
 # -- rivalry -------------------------------------------------------------------------------------
 def rival_gains(rivalry: np.ndarray, mean_engagement: np.ndarray, mean_engagement0: np.ndarray) -> np.ndarray:
     """Σ_q Γ_pq·(Ē_q − Ē_q,0): how much the rivals of p gained with the middle power."""
-    return np.einsum("rpq,rmq->rmp", rivalry, mean_engagement - mean_engagement0)
+    x = mean_engagement - mean_engagement0
+    out = rivalry[:, None, :, 0] * x[:, :, 0, None]  # Σ_q Γ_pq·x_q, as slice additions
+    for q in range(1, x.shape[-1]):
+        out += rivalry[:, None, :, q] * x[:, :, q, None]
+    return out
 
 
 def rivalry_reaction(respect: np.ndarray, gains: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -155,5 +171,9 @@ def balance_index(mean_engagement: np.ndarray) -> np.ndarray:
     The effective number of partners (Laakso & Taagepera 1979) divided by the number of partners:
     1 when engagement is spread evenly, 1/P when it goes to one partner.
     """
-    share = mean_engagement / (mean_engagement.sum(axis=-1, keepdims=True) + _EPS)
-    return 1.0 / ((share**2).sum(axis=-1) * mean_engagement.shape[-1] + _EPS)
+    n = mean_engagement.shape[-1]
+    total = sum_partners(mean_engagement)
+    squares = sum_partners(mean_engagement * mean_engagement)
+    # (Σ x)² / (P·Σ x²) is the same quantity without dividing by each share; all-zero counts as even
+    b = np.divide(total * total, n * squares, out=np.ones_like(total), where=squares > 0)
+    return np.clip(b, 1.0 / n, 1.0)

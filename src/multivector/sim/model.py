@@ -57,6 +57,8 @@ class InitialState:
     capacity: np.ndarray
     calibrated: bool = False
     provenance: list[str] = field(default_factory=list)
+    #: calibration year (year 0 of the simulation), when calibrated
+    year: int | None = None
 
     @classmethod
     def neutral(cls, countries: tuple[str, ...] | list[str], partners: tuple[str, ...] | list[str]) -> InitialState:
@@ -179,11 +181,15 @@ def simulate(
     years: int,
     mechanisms: dict[str, bool],
     rng: np.random.Generator,
+    shared_shocks: bool = False,
 ) -> dict[str, np.ndarray]:
     """Run the model for ``years`` years; return trajectories ``(R, years + 1, M, P)`` / ``(R, years + 1, M)``.
 
     Year 0 is the initial state. The only randomness inside the loop is one standard-normal shock
-    per run, dyad and year (behaviour noise), drawn from ``rng``.
+    per run, dyad and year (behaviour noise), drawn from ``rng``; with ``shared_shocks`` every run
+    gets the same shocks (used by the sensitivity analysis, so that runs differ only by parameters). Internally engagement is stored
+    channel-first ``(4, R, M, P)`` and trajectories time-first, so every update is a contiguous
+    array operation; the returned arrays are views in the documented ``(R, year, ...)`` order.
     """
     on = {k: bool(mechanisms.get(k, True)) for k in mechanisms}
     R = params.n_runs
@@ -195,10 +201,10 @@ def simulate(
     sty = params.power
     gam = params.rivalry
 
-    E0 = np.broadcast_to(init.engagement[None], (R, M, P, 4))
-    E = E0.copy()
+    eng0 = np.moveaxis(init.engagement, -1, 0)[:, None]  # (4, 1, M, P)
+    E = np.broadcast_to(eng0, (4, R, M, P)).copy()
     Ebar0 = init.engagement.mean(axis=-1)[None]  # (1, M, P)
-    LE0 = mech.logit(init.engagement)[None]
+    LE0 = mech.logit(eng0)
     w = init.strength[None]
     H0 = init.threat[None]
     LH0 = mech.logit(H0)
@@ -206,8 +212,8 @@ def simulate(
     r, s = initial_evidence(init.trust[None], Ebar0, g["interactions"], g["forgetting"])
     T0 = (r + 1.0) / (r + s + 2.0)
     trust = T0.copy()
-    econ0 = init.engagement[..., ECO][None]
-    inst0 = init.engagement[..., INS][None]
+    econ0 = eng0[ECO]
+    inst0 = eng0[INS]
     D0 = mech.dependence(econ0)
     rel0 = w * H0 - (w * H0).mean(axis=-1, keepdims=True)
     G_ref = mech.cooperation_gains(np.full_like(inst0, 0.5), inst0)
@@ -216,40 +222,45 @@ def simulate(
     S = np.broadcast_to(S0, (R, M)).copy()
     Y = np.broadcast_to(Y0, (R, M)).copy()
     K = np.broadcast_to(K0, (R, M)).copy()
-    TS0 = (w * init.engagement[..., SEC][None] * T0).sum(-1)  # (R, M)
+    TS0 = (w * eng0[SEC] * T0).sum(-1)  # (R, M)
     WH0 = (w * H0).sum(-1)
     PE0 = econ0.sum(-1) / P
     A = np.ones((R, P))
 
-    out_d = {k: np.empty((R, T + 1, M, P), dtype=np.float32) for k in DYAD_VARIABLES}
-    out_m = {k: np.empty((R, T + 1, M), dtype=np.float32) for k in MIDDLE_VARIABLES}
-    out_p = {"arms": np.empty((R, T + 1, P), dtype=np.float32)}
+    out_d = {k: np.empty((T + 1, R, M, P), dtype=np.float32) for k in DYAD_VARIABLES}
+    out_m = {k: np.empty((T + 1, R, M), dtype=np.float32) for k in MIDDLE_VARIABLES}
+    out_p = {"arms": np.empty((T + 1, R, P), dtype=np.float32)}
 
     respect, consistency = sty["respect"], sty["consistency"]
     investment, tcost = sty["investment"], sty["trade_cost"]
+    open_trade = 1.0 - tcost
+    productive = 2.0 * investment * open_trade / P
     grievance = sty["grievance"].mean(axis=1)  # a power's grievance: mean over middle powers (R, P)
+    cost_term = mech.trade_cost(tcost, g["trade_cost_effect"])
 
     def record(t: int, Ebar: np.ndarray, D: np.ndarray, Z: np.ndarray, q: np.ndarray) -> None:
-        out_d["engagement"][:, t] = Ebar
+        out_d["engagement"][t] = Ebar
         for c, name in enumerate(CHANNELS):
-            out_d[f"engagement_{name}"][:, t] = E[..., c]
-        out_d["trust"][:, t] = trust
-        out_d["threat"][:, t] = H
-        out_d["dependence"][:, t] = D
-        out_d["conflict"][:, t] = Z
-        out_d["behaviour"][:, t] = q
-        out_m["security"][:, t] = S
-        out_m["prosperity"][:, t] = Y
-        out_m["capacity"][:, t] = K
-        out_m["balance"][:, t] = mech.balance_index(Ebar)
-        out_p["arms"][:, t] = A
+            out_d[f"engagement_{name}"][t] = E[c]
+        out_d["trust"][t] = trust
+        out_d["threat"][t] = H
+        out_d["dependence"][t] = D
+        out_d["conflict"][t] = Z
+        out_d["behaviour"][t] = q
+        out_m["security"][t] = S
+        out_m["prosperity"][t] = Y
+        out_m["capacity"][t] = K
+        out_m["balance"][t] = mech.balance_index(Ebar)
+        out_p["arms"][t] = A
 
-    Ebar = E.mean(axis=-1)
-    D = mech.dependence(E[..., ECO])
-    Z = mech.conflict_propensity(
-        H, E[..., ECO] * (1 - tcost), g["conflict_base"], g["conflict_threat"], g["trade_peace"], on["liberal.trade_peace"]
-    )
-    record(0, Ebar, D, Z, np.full((R, M, P), np.nan))
+    def conflict() -> np.ndarray:
+        return mech.conflict_propensity(
+            H, E[ECO] * open_trade, g["conflict_base"], g["conflict_threat"], g["trade_peace"], on["liberal.trade_peace"]
+        )
+
+    Ebar = (E[0] + E[1] + E[2] + E[3]) * 0.25
+    D = mech.dependence(E[ECO])
+    record(0, Ebar, D, conflict(), np.full((R, M, P), np.nan))
 
     for t in range(1, T + 1):
         # 1. great powers: arms race (Richardson) and reaction to rivals' gains
@@ -260,10 +271,10 @@ def simulate(
             gains = mech.rival_gains(gam, np.maximum(Ebar - Ebar0, 0.0), 0.0)
             rho = mech.rivalry_reaction(respect, gains, g["rivalry_reaction"])
         # 2. behaviour this year and trust (beta reputation with forgetting)
-        q = mech.behaviour_quality(rho, consistency, g["behaviour_noise"], rng.standard_normal((R, M, P)))
+        q = mech.behaviour_quality(rho, consistency, g["behaviour_noise"], rng.standard_normal((1 if shared_shocks else R, M, P)))
         r, s, trust = mech.beta_reputation_update(r, s, g["interactions"] * Ebar, q, g["forgetting"])
         # 3. dependence and threat perception
-        D = mech.dependence(E[..., ECO])
+        D = mech.dependence(E[ECO])
         xh = LH0
         if on["realist.dependence_threat"]:
             xh = xh + mech.dependence_threat(D, D0, g["dependence_threat"])
@@ -275,28 +286,27 @@ def simulate(
         # 4. engagement targets by channel
         common = np.zeros((R, M, P))
         if on["constructivist.trust_engagement"]:
-            common = common + mech.trust_engagement(trust, T0, g["trust_engagement"])
+            common += mech.trust_engagement(trust, T0, g["trust_engagement"])
         if on["rivalry.pressure"]:
-            common = common - g["rivalry_pressure"] * mech.rival_gains(gam, Ebar, Ebar0)
+            common -= g["rivalry_pressure"] * mech.rival_gains(gam, Ebar, Ebar0)
         if on["virtuous_circle.capacity"]:
-            common = common + mech.capacity_engagement(K, K0, gm["capacity_engagement"])
-        x = LE0 + common[..., None]
-        extra = np.zeros((R, M, P, 4))
+            common += mech.capacity_engagement(K, K0, gm["capacity_engagement"])
+        x = LE0 + common  # (4, R, M, P)
         if on["realist.leverage"]:
-            extra[..., DIP] += mech.leverage(D, D0, rho, g["leverage"])
+            x[DIP] += mech.leverage(D, D0, rho, g["leverage"])
         if on["realist.balancing"]:
-            extra[..., SEC] += mech.balancing(H, w, rel0, g["balancing"])
-        extra[..., ECO] += mech.trade_cost(tcost, g["trade_cost_effect"])
+            x[SEC] += mech.balancing(H, w, rel0, g["balancing"])
+        x[ECO] += cost_term
         if on["liberal.gains"]:
-            extra[..., ECO] += g["gains"] * (mech.cooperation_gains(investment, E[..., INS]) - G_ref)
+            x[ECO] += g["gains"] * (mech.cooperation_gains(investment, E[INS]) - G_ref)
         if on["liberal.interdependence"]:
-            extra[..., INS] += mech.interdependence(E[..., ECO], econ0, g["interdependence"])
-        E = E + g["engagement_rate"][..., None] * (mech.logistic(x + extra) - E)
-        Ebar = E.mean(axis=-1)
+            x[INS] += mech.interdependence(E[ECO], econ0, g["interdependence"])
+        E += g["engagement_rate"] * (mech.logistic(x) - E)
+        Ebar = (E[0] + E[1] + E[2] + E[3]) * 0.25
         # 5. the middle power: security, prosperity, capacity
-        ts = (w * E[..., SEC] * trust).sum(-1)
-        wh = (w * H).sum(-1)
-        pe = (E[..., ECO] * 2.0 * investment * (1.0 - tcost)).sum(-1) / P
+        ts = mech.sum_partners(w * E[SEC] * trust)
+        wh = mech.sum_partners(w * H)
+        pe = mech.sum_partners(E[ECO] * productive)
         s_target = mech.logistic(LS0 + gm["security_engagement"] * (ts - TS0) - gm["security_threat"] * (wh - WH0))
         y_target = mech.logistic(LY0 + gm["prosperity_trade"] * (pe - PE0))
         S = S + gm["state_rate"] * (s_target - S)
@@ -304,10 +314,10 @@ def simulate(
         if on["virtuous_circle.capacity"]:
             K = K + gm["state_rate"] * (mech.capacity_target(S, Y, S0, Y0, LK0, gm["capacity_growth"]) - K)
         # 6. outputs
-        D = mech.dependence(E[..., ECO])
-        Z = mech.conflict_propensity(
-            H, E[..., ECO] * (1 - tcost), g["conflict_base"], g["conflict_threat"], g["trade_peace"], on["liberal.trade_peace"]
-        )
-        record(t, Ebar, D, Z, q)
+        D = mech.dependence(E[ECO])
+        record(t, Ebar, D, conflict(), q)
 
-    return {**out_d, **out_m, **out_p}
+    out = {k: v.transpose(1, 0, 2, 3) for k, v in out_d.items()}
+    out.update({k: v.transpose(1, 0, 2) for k, v in out_m.items()})
+    out["arms"] = out_p["arms"].transpose(1, 0, 2)
+    return out

@@ -68,11 +68,17 @@ class SourceMeta:
 def existing_file(path: str | Path, source: str) -> Path:
     p = Path(path).expanduser()
     if not p.exists():
-        raise DataError(
-            "no such file",
-            file=str(p),
-            hint=f"check the path; `multivector data fetch {source}` downloads the published release",
-        )
+        hint = "check the path"
+        try:
+            from multivector import sources
+
+            if hasattr(sources.get(source), "fetch"):
+                hint += f"; `multivector data fetch {source}` downloads the published release"
+            else:
+                hint += f"; the published release is at {sources.get(source).META.url}"
+        except Exception:  # an unregistered key (e.g. gw_states): the path hint is enough
+            pass
+        raise DataError("no such file", file=str(p), hint=hint)
     if p.is_dir():
         raise DataError("expected a file but found a folder", file=str(p), hint="name the file itself")
     return p

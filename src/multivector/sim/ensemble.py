@@ -1,0 +1,278 @@
+"""Monte Carlo ensembles: many runs of a scenario, reproducible with a seed, local or on Dask.
+
+Runs are split into fixed chunks of :data:`CHUNK_RUNS`; chunk ``i`` gets its own generator from
+``SeedSequence(seed).spawn(n_chunks)[i]``, which draws the chunk's parameters and then its
+behaviour shocks. The local and Dask backends run the very same chunks, so for a given seed they
+return identical numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from multivector.errors import ScenarioError
+from multivector.sim.model import (
+    DYAD_VARIABLES,
+    MIDDLE_VARIABLES,
+    InitialState,
+    Params,
+    sample_parameters,
+    simulate,
+)
+from multivector.sim.parameters import GLOBAL_PARAMETERS, POWER_PARAMETERS
+from multivector.sim.scenario import Scenario, load_scenario
+
+CHUNK_RUNS = 2500
+BACKENDS = ("local", "dask")
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class EnsembleResult:
+    """Trajectories of an ensemble: ``dyad[var]`` is ``(runs, years + 1, M, P)``, ``middle[var]`` ``(runs, years + 1, M)``."""
+
+    scenario: Scenario
+    init: InitialState
+    seed: int | None
+    years: int
+    start_year: int | None
+    dyad: dict[str, np.ndarray]
+    middle: dict[str, np.ndarray]
+    power: dict[str, np.ndarray]
+    parameters: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def runs(self) -> int:
+        return int(next(iter(self.middle.values())).shape[0])
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return self.init.countries
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        return self.init.partners
+
+    def outcome(self, name: str, year: int = -1, country: int | str = 0) -> np.ndarray:
+        """One value per run: ``"balance"``, ``"security"`` or ``"engagement:CHN"``, ``"trust:RUS"``..."""
+        m = country if isinstance(country, int) else self.countries.index(country)
+        var, _, partner = name.partition(":")
+        if var in self.middle and not partner:
+            return self.middle[var][:, year, m]
+        if var in self.dyad and partner in self.partners:
+            return self.dyad[var][:, year, m, self.partners.index(partner)]
+        allowed = [*MIDDLE_VARIABLES, *(f"{v}:PARTNER" for v in DYAD_VARIABLES)]
+        raise ScenarioError(f"unknown outcome {name!r}; allowed: {', '.join(allowed)} with PARTNER in {', '.join(self.partners)}")
+
+    def years_axis(self) -> np.ndarray:
+        base = self.start_year if self.start_year is not None else 0
+        return np.arange(self.years + 1) + base
+
+    def to_polars(self) -> pl.DataFrame:
+        """Long frame: one row per run, year, middle power and partner (middle-power values repeated)."""
+        R, T1, M, P = self.dyad["engagement"].shape
+        run = np.repeat(np.arange(R, dtype=np.int32), T1 * M * P)
+        year = np.tile(np.repeat(self.years_axis().astype(np.int32), M * P), R)
+        cidx = np.tile(np.repeat(np.arange(M), P), R * T1)
+        pidx = np.tile(np.arange(P), R * T1 * M)
+        def codes(idx: np.ndarray, names: tuple[str, ...]) -> pl.Series:
+            enum = pl.Enum(list(names))
+            return pl.Series(idx.astype(np.uint32)).replace_strict(dict(enumerate(names)), return_dtype=enum)
+
+        cols: dict[str, Any] = {
+            "run": run,
+            "year": year,
+            "country": codes(cidx, self.countries),
+            "partner": codes(pidx, self.partners),
+        }
+        for k in DYAD_VARIABLES:
+            cols[k] = self.dyad[k].reshape(-1)
+        for k in MIDDLE_VARIABLES:
+            cols[k] = np.repeat(self.middle[k].reshape(-1), P)
+        return pl.DataFrame(cols)
+
+    def parameters_frame(self) -> pl.DataFrame:
+        """The sampled parameter values, one row per run."""
+        return pl.DataFrame({"run": np.arange(self.runs, dtype=np.int32), **self.parameters})
+
+    def metadata(self) -> dict[str, str]:
+        return {
+            "multivector.scenario": self.scenario.name,
+            "multivector.scenario_source": self.scenario.source,
+            "multivector.seed": str(self.seed),
+            "multivector.countries": ",".join(self.countries),
+            "multivector.partners": ",".join(self.partners),
+            "multivector.calibrated": str(self.init.calibrated).lower(),
+            "multivector.provenance": json.dumps(self.init.provenance),
+            "multivector.mechanisms_off": ",".join(k for k, v in self.scenario.mechanisms.items() if not v),
+        }
+
+    def write_parquet(self, path: str | Path, parameters: bool = True) -> list[Path]:
+        """Write the trajectories (and ``<stem>.params.parquet``); scenario, seed, provenance in the metadata."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.to_polars().write_parquet(path, compression="zstd", compression_level=1, metadata=self.metadata())
+        written = [path]
+        if parameters:
+            ppath = path.with_name(path.stem + ".params.parquet")
+            self.parameters_frame().write_parquet(ppath)
+            written.append(ppath)
+        return written
+
+    def summary(self, year: int = -1, country: int = 0) -> pl.DataFrame:
+        """Median and 5–95 % band of the final-year outcomes, per partner and for the middle power."""
+        rows = []
+        for var in ("engagement", "trust", "threat", "dependence", "conflict"):
+            for j, p in enumerate(self.partners):
+                x = self.dyad[var][:, year, country, j].astype(float)
+                x0 = self.dyad[var][:, 0, country, j].astype(float)
+                rows.append((var, p, float(np.nanmedian(x0)), *np.nanquantile(x, [0.05, 0.5, 0.95]).tolist()))
+        for var in MIDDLE_VARIABLES:
+            x = self.middle[var][:, year, country].astype(float)
+            x0 = self.middle[var][:, 0, country].astype(float)
+            rows.append((var, "", float(np.nanmedian(x0)), *np.nanquantile(x, [0.05, 0.5, 0.95]).tolist()))
+        return pl.DataFrame(rows, schema=["variable", "partner", "start", "p05", "median", "p95"], orient="row")
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChunkTask:
+    scenario: Scenario
+    init: InitialState
+    n_runs: int
+    years: int
+    seed: np.random.SeedSequence
+
+
+def chunk_sizes(runs: int, chunk: int = CHUNK_RUNS) -> list[int]:
+    """Runs per chunk: full chunks of ``chunk`` runs and a remainder."""
+    if runs < 1:
+        raise ScenarioError(f"runs must be at least 1, got {runs}")
+    sizes = [chunk] * (runs // chunk)
+    if runs % chunk:
+        sizes.append(runs % chunk)
+    return sizes
+
+
+def chunk_tasks(scenario: Scenario, init: InitialState, runs: int, years: int, seed: int | None, chunk: int = CHUNK_RUNS) -> list[ChunkTask]:
+    sizes = chunk_sizes(runs, chunk)
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    return [ChunkTask(scenario, init, n, years, ss) for n, ss in zip(sizes, seeds)]
+
+
+def run_chunk(task: ChunkTask) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Run one chunk: sample its parameters, then simulate. Pure function of the task (used by both backends)."""
+    rng = np.random.default_rng(task.seed)
+    params = sample_parameters(task.scenario, task.init, task.n_runs, rng)
+    traj = simulate(params, task.init, task.years, task.scenario.mechanisms, rng)
+    return traj, flatten_parameters(params, task.init)
+
+
+def flatten_parameters(params: Params, init: InitialState) -> dict[str, np.ndarray]:
+    """Per-run parameter columns: ``forgetting``, ``CHN.respect`` (first middle power), ``rivalry.CHN-USA``."""
+    out = {k: v.astype(np.float32) for k, v in params.glob.items()}
+    for k in POWER_PARAMETERS:
+        for j, p in enumerate(init.partners):
+            out[f"{p}.{k}"] = params.power[k][:, 0, j].astype(np.float32)
+    for i, a in enumerate(init.partners):
+        for j in range(i + 1, len(init.partners)):
+            out[f"rivalry.{a}-{init.partners[j]}"] = params.rivalry[:, i, j].astype(np.float32)
+    return out
+
+
+def _assemble(scenario, init, seed, years, start_year, parts) -> EnsembleResult:
+    traj = {k: np.concatenate([p[0][k] for p in parts]) for k in parts[0][0]}
+    params = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
+    return EnsembleResult(
+        scenario=scenario,
+        init=init,
+        seed=seed,
+        years=years,
+        start_year=start_year,
+        dyad={k: traj[k] for k in DYAD_VARIABLES},
+        middle={k: traj[k] for k in MIDDLE_VARIABLES},
+        power={"arms": traj["arms"]},
+        parameters=params,
+    )
+
+
+def resolve_initial_state(
+    scenario: Scenario,
+    country: str | list[str] | tuple[str, ...] | None = None,
+    init: InitialState | None = None,
+    calibrate: bool = True,
+    year: int | None = None,
+) -> InitialState:
+    """The year-0 state: given, calibrated from the panel for ``country``, or the neutral start."""
+    if init is None:
+        countries = country if country is not None else scenario.country
+        if isinstance(countries, str):
+            countries = [c.strip() for c in countries.split(",") if c.strip()]
+        if countries is None or not calibrate:
+            init = InitialState.neutral(tuple(countries or ("MIDDLE",)), scenario.partners)
+        else:
+            from multivector.sim.calibration import calibrate as _calibrate
+
+            init = _calibrate(list(countries), scenario.partners, year=year)
+    elif tuple(init.partners) != tuple(scenario.partners):
+        raise ScenarioError(
+            f"the initial state has partners {', '.join(init.partners)} but scenario {scenario.name!r} "
+            f"has {', '.join(scenario.partners)}; calibrate with the scenario's partners"
+        )
+    return init.with_overrides(scenario.initial)
+
+
+def run_ensemble(
+    scenario: Scenario | str | Path,
+    country: str | list[str] | None = None,
+    runs: int = 1000,
+    years: int | None = None,
+    seed: int | None = 0,
+    *,
+    init: InitialState | None = None,
+    calibrate: bool = True,
+    backend: str = "local",
+    client: Any = None,
+    address: str | None = None,
+    progress: ProgressFn | None = None,
+    start_year: int | None = None,
+    chunk: int = CHUNK_RUNS,
+) -> EnsembleResult:
+    """Run ``runs`` Monte Carlo runs of a scenario for ``years`` years.
+
+    ``country`` (ISO3, or several) is calibrated from the panel unless ``init`` is given or
+    ``calibrate=False`` (neutral start, labelled). Year 0 is the calibration year (or
+    ``start_year``); without either, years are counted 0, 1, 2, ... ``backend="dask"`` sends the chunks to a Dask
+    cluster: ``client`` (a ``distributed.Client``), or ``address`` of a scheduler, or else a new
+    2-worker local cluster. Same ``seed`` → identical results on both backends.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if backend not in BACKENDS:
+        raise ScenarioError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
+    years = scenario.years if years is None else int(years)
+    if years < 1:
+        raise ScenarioError(f"years must be at least 1, got {years}")
+    init = resolve_initial_state(scenario, country, init, calibrate)
+    tasks = chunk_tasks(scenario, init, runs, years, seed, chunk)
+    if backend == "local":
+        parts = []
+        for i, t in enumerate(tasks):
+            parts.append(run_chunk(t))
+            if progress:
+                progress(i + 1, len(tasks))
+    else:
+        from multivector.sim.dask_backend import run_tasks_on_dask
+
+        parts = run_tasks_on_dask(tasks, client=client, address=address, progress=progress)
+    if start_year is None:
+        start_year = init.year
+    return _assemble(scenario, init, seed, years, start_year, parts)

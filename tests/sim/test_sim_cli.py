@@ -1,0 +1,94 @@
+"""The ``multivector simulate`` commands, run through the real entry point."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from multivector.cli import main
+
+
+def run(argv, capsys):
+    code = 0
+    try:
+        main(argv)
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_bare_scenario_name_runs_writes_results_and_a_fan_chart(tmp_path, capsys):
+    out = tmp_path / "results.parquet"
+    code, stdout, _ = run(["simulate", "baseline", "--uncalibrated", "--runs", "40", "--years", "5", "--seed", "7", "-o", str(out)], capsys)
+    assert code == 0
+    assert "baseline" in stdout and "balance" in stdout and "neutral start" in stdout
+    df = pl.read_parquet(out)
+    assert df.height == 40 * 6 * 5
+    html = (tmp_path / "results.html").read_text()
+    assert "plotly" in html.lower() and len(html) > 1_000_000  # plotly.js inlined: opens offline
+    assert (tmp_path / "results.params.parquet").exists()
+
+
+def test_scenario_file_path_and_run_subcommand_give_the_same_numbers(tmp_path, capsys):
+    from multivector.sim.scenario import shipped_scenario_path
+
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    path = str(shipped_scenario_path("china-coercive"))
+    run(["simulate", path, "--uncalibrated", "-n", "20", "-y", "3", "-s", "1", "-o", str(a), "--no-chart"], capsys)
+    run(["simulate", "run", "china-coercive", "--uncalibrated", "-n", "20", "-y", "3", "-s", "1", "-o", str(b), "--no-chart"], capsys)
+    assert pl.read_parquet(a).equals(pl.read_parquet(b))
+    assert not (tmp_path / "a.html").exists()
+
+
+def test_compare_shows_scenarios_side_by_side(tmp_path, capsys):
+    out = tmp_path / "cmp.csv"
+    code, stdout, _ = run(["simulate", "compare", "baseline", "china-coercive", "--uncalibrated", "-n", "50", "-y", "10", "-o", str(out)], capsys)
+    assert code == 0
+    assert "baseline" in stdout and "china-coercive" in stdout and "engagement" in stdout
+    assert pl.read_csv(out)["scenario"].n_unique() == 2
+    assert (tmp_path / "cmp.html").exists()
+
+
+def test_invalid_scenario_file_exits_2_with_the_key_and_allowed_values(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[powers.CHN]\nrespekt = 0.5\n")
+    code, _, err = run(["simulate", str(bad), "--uncalibrated"], capsys)
+    assert code == 2
+    assert "powers.CHN.respekt" in err.replace("\n", "") or "respekt" in err
+    assert "consistency" in err and "Traceback" not in err
+
+
+def test_unknown_shipped_name_exits_2(capsys):
+    code, _, err = run(["simulate", "no-such-scenario", "--uncalibrated"], capsys)
+    assert code == 2 and "shipped scenarios" in err
+
+
+def test_explain_and_sensitivity_and_scenarios_commands(capsys):
+    code, stdout, _ = run(["simulate", "explain", "china-coercive", "--uncalibrated", "-n", "60", "-y", "10", "--outcome", "engagement:CHN"], capsys)
+    assert code == 0 and "constructivist.trust_engagement" in stdout
+    code, stdout, _ = run(["simulate", "sensitivity", "china-coercive", "--uncalibrated", "-N", "8", "--method", "morris", "--outcome", "trust:CHN"], capsys)
+    assert code == 0 and "mu_star" in stdout
+    code, stdout, _ = run(["simulate", "scenarios"], capsys)
+    assert code == 0 and "northern-route-closed" in stdout
+
+
+def test_help_mentions_the_short_form(capsys):
+    code, stdout, _ = run(["simulate", "--help"], capsys)
+    assert code == 0 and "simulate run SCENARIO" in stdout and "compare" in stdout
+
+
+def test_calibrated_run_for_kazakhstan_from_the_panel(tmp_path, capsys):
+    import multivector
+
+    if not hasattr(multivector, "dyad_years"):
+        pytest.skip("multivector.dyad_years is not available yet")
+    code, stdout, err = run(["simulate", "baseline", "--country", "KAZ", "-n", "30", "-y", "5"], capsys)
+    if code == 2:
+        pytest.skip(f"panel data not loaded: {err.strip()[:200]}")
+    assert code == 0 and "calibrated from the panel" in stdout and "KAZ" in stdout
+
+
+def test_options_before_the_scenario_also_run(tmp_path, capsys):
+    code, stdout, _ = run(["simulate", "--uncalibrated", "-n", "10", "-y", "2", "russia-pressure"], capsys)
+    assert code == 0 and "russia-pressure" in stdout
