@@ -139,7 +139,10 @@ def build_all(
     else:
         # slowest first, so that the big R files start at once
         order = sorted(specs, key=lambda s: -(Path(root) / s.path).stat().st_size if (Path(root) / s.path).is_file() else 0)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        import multiprocessing
+
+        # "spawn", not "fork": forking a process whose Polars/DuckDB threads are running can deadlock
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(_build_one, spec, str(root)): spec.key for spec in order}
             for fut in as_completed(futures):
                 results[futures[fut]] = fut.result()

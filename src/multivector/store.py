@@ -369,6 +369,35 @@ class Store:
         self._cache[cache_name] = (self._cache[name][0], df)
         return df
 
+    def code_layout(self) -> tuple["np.ndarray", int]:
+        """COW code -> dense position (for :meth:`dense_index`), from the state list."""
+        import numpy as np
+
+        hit = self._cache.get("#layout")
+        mtime = self._mtime()
+        if hit and hit[0] == mtime:
+            return hit[1]
+        codes = np.unique(self.table("cow_states")["ccode"].to_numpy())
+        pos = np.full(1024, -1, dtype=np.int64)
+        pos[codes] = np.arange(len(codes))
+        layout = (pos, len(codes))
+        self._cache["#layout"] = (mtime, layout)
+        return layout
+
+    def dense_index(self, name: str, table: pl.DataFrame) -> "np.ndarray":
+        """Dense dyad-year index of a keyed dyad table (cached with the table)."""
+        from multivector.panel.keys import dense_index
+
+        cache_name = f"{name}#dense#{table.height}"
+        mtime = self._mtime()
+        hit = self._cache.get(cache_name)
+        if hit and hit[0] == mtime:
+            return hit[1]
+        pos, n = self.code_layout()
+        idx = dense_index(table["_dkey"].to_numpy(), pos, n)
+        self._cache[cache_name] = (mtime, idx)
+        return idx
+
     def coverage(self, source: str) -> tuple[int, int] | None:
         mtime = self._mtime()
         if self._prov is None or self._prov[0] != mtime:

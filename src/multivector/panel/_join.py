@@ -44,15 +44,22 @@ def lookup(
     cols: dict[str, str],
     cov: tuple[int, int] | None = None,
     zero: bool = False,
+    dense: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pl.DataFrame:
     """Left-join ``table`` (sorted by ``table_key``, unique keys) onto ``frame`` rows whose keys are
     ``keys``; ``cols`` maps table columns to output names (replacing existing ones).
 
     ``cov`` (first, last year): rows outside it get null. ``zero``: inside ``cov`` a row without a
-    match gets 0 (a structural zero, e.g. no alliance) instead of null.
+    match gets 0 (a structural zero, e.g. no alliance) instead of null. ``dense`` = (the table's
+    dense index, the frame rows' dense slots) replaces the sorted search by one array read.
     """
     tk = table[table_key].to_numpy()
-    if len(tk) == 0:
+    if dense is not None:
+        index, slots = dense
+        idx = np.where(slots >= 0, index[slots.clip(0)], -1)
+        found = idx >= 0
+        idx = idx.clip(0)
+    elif len(tk) == 0:
         found = np.zeros(len(keys), dtype=bool)
         idx = np.zeros(len(keys), dtype=np.uint32)
     else:
@@ -91,9 +98,14 @@ def undirected(
     cov: tuple[int, int] | None = None, zero: bool = False,
 ) -> pl.DataFrame:
     """Join store table ``name`` (unordered pairs ccode1 < ccode2 by year) onto dyad rows."""
-    t = panel.store.keyed(name, "dyad", _codes(frame, "dyad"), columns=list(cols))
+    codes = _codes(frame, "dyad")
+    t = panel.store.keyed(name, "dyad", codes, columns=list(cols))
     mapping = {c: (rename or {}).get(c, c) for c in cols}
-    return lookup(frame, frame["_dkey"].to_numpy(), t, "_dkey", mapping, cov, zero)
+    keys = frame["_dkey"].to_numpy()
+    dense = None
+    if codes is None and "_dslot" in frame.columns:  # a large panel: one array read per row
+        dense = (panel.store.dense_index(name, t), frame["_dslot"].to_numpy())
+    return lookup(frame, keys, t, "_dkey", mapping, cov, zero, dense)
 
 
 def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, str], cov: tuple[int, int] | None = None) -> pl.DataFrame:
@@ -105,6 +117,24 @@ def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, 
         codes = pl.concat([frame[c].drop_nulls() for c in cols_]).unique().to_list()
     table = panel.store.keyed(name, "state", codes, columns=list(cols))
     year = frame["year"].to_numpy().astype(np.int64)
+    if codes is None and isinstance(panel, DyadPanel):
+        # a large dyad panel: index the state table densely by (code position, year)
+        from multivector.panel.keys import Y0, YEARS
+
+        pos, n = panel.store.code_layout()
+        tk = table["_skey"].to_numpy()
+        tpos = pos[(tk // 4096).clip(0, 1023)] * YEARS + (tk % 4096 - Y0)
+        index = np.full(n * YEARS, -1, dtype=np.int32)
+        okt = (pos[(tk // 4096).clip(0, 1023)] >= 0) & (tk % 4096 >= Y0) & (tk % 4096 < Y0 + YEARS)
+        index[tpos[okt]] = np.flatnonzero(okt).astype(np.int32)
+        yslot = year - Y0
+        for side in ("1", "2"):
+            codes_ = frame[f"ccode{side}"].fill_null(0).to_numpy().astype(np.int64)
+            p_ = pos[codes_.clip(0, 1023)]
+            slots = np.where((p_ >= 0) & (yslot >= 0) & (yslot < YEARS), p_ * YEARS + yslot, -1)
+            frame = lookup(frame, slots, table, "_skey", {c: f"{stem}{side}" for c, stem in cols.items()}, cov,
+                           dense=(index, slots))
+        return frame
     if isinstance(panel, StatePanel):
         keys = frame["ccode"].to_numpy().astype(np.int64) * 4096 + year
         return lookup(frame, keys, table, "_skey", cols, cov)

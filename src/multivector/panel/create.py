@@ -11,7 +11,8 @@ import polars as pl
 from multivector import countries
 from multivector.errors import PanelError
 from multivector.panel.frame import DyadPanel, StatePanel
-from multivector.panel.keys import directed_key, dyad_key
+from multivector.panel._join import SMALL_PANEL
+from multivector.panel.keys import dense_positions, dyad_key
 from multivector.store import Store, default_store
 
 DEFAULT_YEARS = (1946, 2019)
@@ -158,6 +159,9 @@ def dyad_years(
     if frame.height == 0:
         raise PanelError("the panel is empty: no pair of the given countries were states together in these years")
     frame = frame.with_columns(dyad_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_dkey"))
+    if frame.height > SMALL_PANEL:  # large panels join through dense slots (see panel.keys)
+        pos, n = store.code_layout()
+        frame = frame.with_columns(pl.Series("_dslot", dense_positions(frame["_dkey"].to_numpy(), pos, n)))
     return DyadPanel(frame=frame, store=store, years=yrs, directed=directed)
 
 

@@ -44,7 +44,7 @@ class Coverage:
     end: int
 
 
-_INTERNAL = ("_dkey", "_lo", "_hi")
+_INTERNAL = ("_dkey", "_dslot", "_lo", "_hi")
 
 
 @dataclass(frozen=True)
