@@ -54,7 +54,8 @@ def main() -> None:
             entry["coverage_start"], entry["coverage_end"] = cov
         for name, df in tables.items():
             write_table(df, out_dir / f"{name}.parquet")
-            entry["tables"][name] = {"rows": df.height, "columns": df.columns}
+            entry["tables"][name] = {"rows": df.height, "columns": df.columns,
+                                     "sha256": sha256(out_dir / f"{name}.parquet")}
             print(f"{key:<16} -> {name}: {df.height:,} rows", flush=True)
         manifest["sources"][key] = entry
     manifest["sources"] = dict(sorted(manifest["sources"].items()))

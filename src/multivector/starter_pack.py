@@ -158,5 +158,13 @@ def manifest() -> dict:
     return json.loads(p.read_text())
 
 
+def pack_digest() -> str:
+    """SHA-256 of the installed starter pack's manifest (it changes whenever a table does)."""
+    import hashlib
+
+    p = BUNDLED_DATA_DIR / "manifest.json"
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else ""
+
+
 def table_path(name: str) -> Path:
     return BUNDLED_DATA_DIR / f"{name}.parquet"

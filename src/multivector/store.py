@@ -118,6 +118,7 @@ class Store:
         self._reader: tuple[duckdb.DuckDBPyConnection, int | None] | None = None
         self._reader_lock = threading.RLock()
         self._reader_timer: threading.Timer | None = None
+        self._pack_checked = False
         import atexit
 
         atexit.register(self._close_reader)
@@ -161,11 +162,29 @@ class Store:
                 self._reader_timer = timer
                 timer.start()
 
+    def _check_pack(self) -> None:
+        """Once per Store object: if the installed starter pack differs from the one the store was
+        filled from (multivector was upgraded), reload the starter-pack sources."""
+        if self._pack_checked:
+            return
+        self._pack_checked = True
+        from multivector.starter_pack import pack_digest
+
+        with self._read_connection() as con:
+            try:
+                rows = con.execute("SELECT value FROM _meta WHERE key = 'pack_digest'").fetchall()
+            except duckdb.CatalogException:
+                rows = []
+        row = rows[0] if rows else None
+        if row is None or row[0] != pack_digest():
+            self.initialize(refresh=True)
+
     @contextlib.contextmanager
     def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if not write and not self.path.exists():
             self.initialize()
         if not write:
+            self._check_pack()
             with self._read_connection() as con:
                 yield con
             return
@@ -187,16 +206,20 @@ class Store:
 
     # -- set-up --------------------------------------------------------------------------------
 
-    def initialize(self, *, force: bool = False) -> list[str]:
-        """Load every starter-pack table the store lacks (all of them with ``force``)."""
-        from multivector.starter_pack import manifest, table_path
+    def initialize(self, *, force: bool = False, refresh: bool = False) -> list[str]:
+        """Load every starter-pack table the store lacks (all of them with ``force``; with
+        ``refresh``, also every source that came from an older starter pack — never a source
+        the user imported or fetched)."""
+        from multivector.starter_pack import manifest, pack_digest, table_path
 
         man = manifest()["sources"]
         loaded: list[str] = []
         with self.connect(write=True) as con:
             con.execute(_PROVENANCE_DDL)
-            have = {r[0] for r in con.execute("SELECT DISTINCT source FROM " + PROVENANCE).fetchall()}
-            todo = [k for k in man if force or k not in have]
+            con.execute("CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            origin = dict(con.execute(f"SELECT DISTINCT source, origin FROM {PROVENANCE}").fetchall())
+            todo = [k for k in man if force or k not in origin or (refresh and origin[k] == "starter pack")]
+            con.execute("INSERT OR REPLACE INTO _meta VALUES ('pack_digest', ?)", [pack_digest()])
             if not todo:
                 return []
             con.execute("BEGIN TRANSACTION")

@@ -14,7 +14,7 @@ from multivector.indices import (
     FBIC_BANDWIDTH_WEIGHTS,
     FBIC_DEPENDENCE_WEIGHTS,
     bandwidth,
-    dependence,
+    influence_dependence as dependence,
     influence_composite,
     influence_table,
 )

@@ -46,7 +46,7 @@ from multivector.indices.influence import (
     FBIC_BANDWIDTH_WEIGHTS,
     FBIC_DEPENDENCE_WEIGHTS,
     bandwidth,
-    dependence,
+    dependence as influence_dependence,
     influence_composite,
     influence_table,
 )
@@ -74,6 +74,6 @@ __all__ = [
     # balance
     "CHANNELS", "COUNT_CHANNELS", "balance", "tilt", "balance_bootstrap_ci", "balance_from_long", "balance_index",
     # influence
-    "FBIC_BANDWIDTH_WEIGHTS", "FBIC_DEPENDENCE_WEIGHTS", "bandwidth", "dependence", "influence_composite",
+    "FBIC_BANDWIDTH_WEIGHTS", "FBIC_DEPENDENCE_WEIGHTS", "bandwidth", "influence_dependence", "influence_composite",
     "influence_table",
 ]

@@ -149,9 +149,9 @@ def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, 
 def directed_iso(panel: _PanelBase, frame: pl.DataFrame, table: pl.DataFrame, cols: dict[str, str]) -> pl.DataFrame:
     """Join a directed table keyed by (iso3_1, iso3_2, year): ISO3 codes are mapped to the COW codes
     of that year, then joined by the packed directed key."""
-    from multivector.countries import iso3_ccode_years
+    from multivector.countries import iso3_year_to_ccode
 
-    codes = iso3_ccode_years().unique(["iso3", "year"], keep="last")
+    codes = iso3_year_to_ccode()
     t = table.with_columns(pl.col("year").cast(pl.Int32))
     if frame.height <= SMALL_PANEL:  # read only the rows of this panel's states
         t = t.filter(pl.col("iso3_1").is_in(frame["iso3_1"].unique().to_list())

@@ -208,7 +208,8 @@ def _fold_groups(f: pl.DataFrame) -> pl.DataFrame:
         elif rule.startswith("wmean:"):
             w = pl.col(rule.split(":", 1)[1])
             ok = col.is_not_null() & w.is_not_null()
-            aggs.append(((col * w).filter(ok).sum() / w.filter(ok).sum()).alias(c))
+            wsum = w.filter(ok).sum()
+            aggs.append(pl.when(wsum > 0).then((col * w).filter(ok).sum() / wsum).otherwise(None).alias(c))
     folded = (
         members.group_by(["iso3_1", "ccode1", "_group", "year"], maintain_order=True)
         .agg(aggs)

@@ -9,13 +9,25 @@ See ``docs/simulator.md`` for every equation and parameter.
 
 from __future__ import annotations
 
-from multivector.sim.analysis import Comparison, compare, explain, sensitivity
-from multivector.sim.calibration import calibrate, initial_state_from_panel
-from multivector.sim.ensemble import EnsembleResult, run_ensemble
-from multivector.sim.model import InitialState, Params, sample_parameters, simulate
-from multivector.sim.parameters import GLOBAL_PARAMETERS, LENSES, MECHANISMS, POWER_PARAMETERS
-from multivector.sim.richardson import richardson_equilibrium, richardson_path
-from multivector.sim.scenario import SHIPPED_SCENARIOS, Scenario, load_scenario, scenario_from_dict
+# Submodules load on first use, so that `multivector --help` does not pay for NumPy/SciPy/SALib.
+_LAZY = {
+    "Comparison": "analysis", "compare": "analysis", "explain": "analysis", "sensitivity": "analysis",
+    "calibrate": "calibration", "initial_state_from_panel": "calibration",
+    "EnsembleResult": "ensemble", "run_ensemble": "ensemble",
+    "InitialState": "model", "Params": "model", "sample_parameters": "model", "simulate": "model",
+    "GLOBAL_PARAMETERS": "parameters", "LENSES": "parameters", "MECHANISMS": "parameters", "POWER_PARAMETERS": "parameters",
+    "richardson_equilibrium": "richardson", "richardson_path": "richardson",
+    "SHIPPED_SCENARIOS": "scenario", "Scenario": "scenario", "load_scenario": "scenario", "scenario_from_dict": "scenario",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"multivector.sim.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'multivector.sim' has no attribute {name!r}")
+
 
 __all__ = [
     "Comparison",
