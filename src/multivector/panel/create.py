@@ -12,7 +12,7 @@ from multivector import countries
 from multivector.errors import PanelError
 from multivector.panel.frame import DyadPanel, StatePanel
 from multivector.panel._join import SMALL_PANEL
-from multivector.panel.keys import dense_positions, dyad_key
+from multivector.panel.keys import YEARS, Y0
 from multivector.store import Store, default_store
 
 DEFAULT_YEARS = (1946, 2019)
@@ -78,7 +78,7 @@ def _side(sys_: pl.DataFrame, queries: Iterable[object] | str | None, role: str)
     return out, groups
 
 
-def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame) -> pl.DataFrame:
+def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame, layout=None) -> pl.DataFrame:
     """Every (left state, right state) pair in each year, built with NumPy year by year and
     sorted by (ccode1, ccode2, year); self-pairs and never-coexisting pairs are dropped."""
     left = left.sort(["year", "ccode"])
@@ -104,8 +104,11 @@ def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame) -> pl.D
     pos = np.minimum(np.searchsorted(fk, key), max(len(fk) - 1, 0))
     is_false = fk[pos] == key if len(fk) else np.zeros(len(key), dtype=bool)
     keep = (c1 != c2) & ~is_false
-    order = np.argsort(key[keep], kind="stable")
+    order = np.argsort(key[keep])
     li, ri = li[keep][order], ri[keep][order]
+    c1, c2, yr = c1[keep][order], c2[keep][order], yr[keep][order]
+    lo, hi = np.minimum(c1, c2), np.maximum(c1, c2)
+    dkey = (lo * 1024 + hi) * 4096 + yr
     li_s, ri_s = pl.Series(li, dtype=pl.UInt32), pl.Series(ri, dtype=pl.UInt32)
     out = pl.DataFrame({
         "iso3_1": left["iso3"].gather(li_s),
@@ -113,7 +116,14 @@ def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame) -> pl.D
         "ccode1": left["ccode"].gather(li_s),
         "ccode2": right["ccode"].gather(ri_s),
         "year": left["year"].gather(li_s),
+        "_dkey": dkey,
     })
+    if layout is not None:
+        pos, n = layout
+        a, b = pos[lo], pos[hi]
+        ok = (a >= 0) & (b >= 0) & (yr >= Y0) & (yr < Y0 + YEARS)
+        slot = (a * (2 * n - a - 1) // 2 + (b - a - 1)) * YEARS + (yr - Y0)
+        out = out.with_columns(pl.Series("_dslot", np.where(ok, slot, -1)))
     if right["_group"].null_count() < right.height:
         out = out.with_columns(right["_group"].gather(ri_s).alias("_group"))
     else:
@@ -141,7 +151,8 @@ def dyad_years(
     sys_ = _system(store, yrs)
     left, _ = _side(sys_, countries, "country")
     right, groups = _side(sys_, partners, "partner")
-    frame = _pairs(left, right, store.table("cow_false_dyads"))
+    layout = store.code_layout() if left.height * right.height > 4 * SMALL_PANEL else None
+    frame = _pairs(left, right, store.table("cow_false_dyads"), layout)
     if not directed:
         if groups:
             raise PanelError("group partners (EU) need a directed panel: use directed=True")
@@ -152,16 +163,14 @@ def dyad_years(
             frame = frame.with_columns(
                 pl.min_horizontal("ccode1", "ccode2").alias("_a"), pl.max_horizontal("ccode1", "ccode2").alias("_b")
             ).unique(["_a", "_b", "year"], keep="first", maintain_order=True).drop("_a", "_b")
-    cols = ["iso3_1", "iso3_2", "ccode1", "ccode2", "year"]
+    cols = ["iso3_1", "iso3_2", "ccode1", "ccode2", "year", "_dkey"]
     if groups:
         cols.append("_group")
+    if frame.height > SMALL_PANEL and "_dslot" in frame.columns:  # large panels join through dense slots
+        cols.append("_dslot")
     frame = frame.select(cols)
     if frame.height == 0:
         raise PanelError("the panel is empty: no pair of the given countries were states together in these years")
-    frame = frame.with_columns(dyad_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_dkey"))
-    if frame.height > SMALL_PANEL:  # large panels join through dense slots (see panel.keys)
-        pos, n = store.code_layout()
-        frame = frame.with_columns(pl.Series("_dslot", dense_positions(frame["_dkey"].to_numpy(), pos, n)))
     return DyadPanel(frame=frame, store=store, years=yrs, directed=directed)
 
 

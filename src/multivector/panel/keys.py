@@ -25,10 +25,10 @@ def state_key(c: pl.Expr, year: pl.Expr) -> pl.Expr:
 
 # -- dense positions -------------------------------------------------------------------------
 # A (low code, high code, year) triple maps to a position in a dense array of
-# len(codes)² × YEARS slots; a table's "dense index" holds, at each slot, the row of the table
+# n(n−1)/2 × YEARS slots (the upper triangle of code pairs, n = number of COW codes); a table's "dense index" holds, at each slot, the row of the table
 # with that key (or -1). Looking a dyad up is then one array read instead of a binary search.
 
-Y0, YEARS = 1800, 240  # 1800–2039
+Y0, YEARS = 1816, 216  # 1816–2031
 
 
 def dense_positions(keys: "np.ndarray", code_pos: "np.ndarray", n_codes: int) -> "np.ndarray":
@@ -40,7 +40,10 @@ def dense_positions(keys: "np.ndarray", code_pos: "np.ndarray", n_codes: int) ->
     lo, hi = pair // 1024, pair % 1024
     pl_, ph = code_pos[lo.clip(0, 1023)], code_pos[hi.clip(0, 1023)]
     ok = (pl_ >= 0) & (ph >= 0) & (year >= Y0) & (year < Y0 + YEARS) & (keys >= 0)
-    out = (pl_.astype(np.int64) * n_codes + ph) * YEARS + (year - Y0)
+    ok &= pl_ < ph
+    a = pl_.astype(np.int64)
+    tri = a * (2 * n_codes - a - 1) // 2 + (ph - a - 1)
+    out = tri * YEARS + (year - Y0)
     return np.where(ok, out, -1)
 
 
@@ -49,7 +52,7 @@ def dense_index(keys: "np.ndarray", code_pos: "np.ndarray", n_codes: int) -> "np
     import numpy as np
 
     slots = dense_positions(keys, code_pos, n_codes)
-    index = np.full(n_codes * n_codes * YEARS, -1, dtype=np.int32)
+    index = np.full(n_codes * (n_codes - 1) // 2 * YEARS, -1, dtype=np.int32)
     ok = slots >= 0
     index[slots[ok]] = np.flatnonzero(ok).astype(np.int32)
     return index
