@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Subprocesses started by tests (the CLI) import this checkout's code, not another install.
+_SRC = str(Path(__file__).resolve().parent.parent / "src")
+os.environ["PYTHONPATH"] = os.pathsep.join([_SRC, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]])
+
 # Every test process uses its own store, never the user's.
 _HOME = Path(os.environ.get("MULTIVECTOR_TEST_HOME", "")) if os.environ.get("MULTIVECTOR_TEST_HOME") else None
 

@@ -26,6 +26,7 @@ import polars as pl
 
 from multivector.errors import PanelError
 from multivector.indices import CHANNELS
+from multivector.indices.balance import channel_expressions
 
 ATOP_COLUMNS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 ICEWS_COLUMNS = ("icews_verb_coop", "icews_matl_coop", "icews_verb_conf", "icews_matl_conf")
@@ -106,26 +107,6 @@ def resolve_actors(df: pl.DataFrame, country: Any | None, partners: Iterable[Any
     if len(parts) < 2:
         raise PanelError(f"at least two great powers are needed; got {parts}")
     return code, parts
-
-
-def channel_expressions(columns: Sequence[str]) -> dict[str, pl.Expr]:
-    """Panel column expressions for each channel whose columns the panel has."""
-    out: dict[str, pl.Expr] = {}
-    if "un_agree" in columns:
-        out["diplomatic"] = pl.col("un_agree").cast(pl.Float64)
-    atop = [c for c in ATOP_COLUMNS if c in columns]
-    if atop:
-        anyval = pl.any_horizontal([pl.col(c).is_not_null() for c in atop])
-        out["security"] = pl.when(anyval).then(pl.sum_horizontal([pl.col(c).cast(pl.Float64) for c in atop]))
-    if "dyadigos" in columns:
-        out["institutions"] = pl.col("dyadigos").cast(pl.Float64)
-    if all(c in columns for c in ICEWS_COLUMNS):
-        out["events"] = pl.sum_horizontal([pl.col(c).cast(pl.Float64) for c in ICEWS_COLUMNS])
-        anyval = pl.any_horizontal([pl.col(c).is_not_null() for c in ICEWS_COLUMNS])
-        out["events"] = pl.when(anyval).then(out["events"])
-    if "trade_total" in columns:
-        out["economy"] = pl.col("trade_total").cast(pl.Float64)
-    return out
 
 
 def engagement_long(

@@ -235,8 +235,11 @@ def _ci_columns(d: pl.DataFrame, by: list[str], partner: str, result: pl.DataFra
     return [pl.Series("balance_ci_low", lo).fill_nan(None), pl.Series("balance_ci_high", hi).fill_nan(None)]
 
 
-def _channel_exprs(columns: list[str], events: str) -> dict[str, pl.Expr]:
-    """Panel column expressions for each channel whose columns are present."""
+def channel_expressions(columns: Sequence[str], events: str = "total") -> dict[str, pl.Expr]:
+    """Panel column expressions for each channel whose columns are present: diplomatic
+    (``un_agree``), security (sum of the ATOP obligation flags), institutions (``dyadigos``),
+    events (ICEWS volume; ``events="cooperative"``: cooperative events only) and economy
+    (``trade_total``). A channel is null where all its columns are null (outside coverage)."""
     out: dict[str, pl.Expr] = {}
     if "un_agree" in columns:
         out["diplomatic"] = pl.col("un_agree").cast(pl.Float64)
@@ -248,7 +251,8 @@ def _channel_exprs(columns: list[str], events: str) -> dict[str, pl.Expr]:
         out["institutions"] = pl.col("dyadigos").cast(pl.Float64)
     if all(c in columns for c in ICEWS_COLUMNS):
         cols = ICEWS_COLUMNS[:2] if events == "cooperative" else ICEWS_COLUMNS
-        out["events"] = sum((pl.col(c).cast(pl.Float64) for c in cols[1:]), pl.col(cols[0]).cast(pl.Float64))
+        anyval = pl.any_horizontal([pl.col(c).is_not_null() for c in cols])
+        out["events"] = pl.when(anyval).then(pl.sum_horizontal([pl.col(c).cast(pl.Float64) for c in cols])).otherwise(None)
     if "trade_total" in columns:
         out["economy"] = pl.col("trade_total").cast(pl.Float64)
     return out
@@ -323,7 +327,7 @@ def balance_index(
     if rows.height == 0:
         raise PanelError(f"balance_index: the panel has no rows of {code} with any of {parts}; "
                          "build it with those partners: mv.dyad_years(countries=[...], partners=[...])")
-    available = _channel_exprs(rows.columns, events)
+    available = channel_expressions(rows.columns, events)
     if channels is None:
         chosen = available
         if not chosen:
