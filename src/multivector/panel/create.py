@@ -79,44 +79,57 @@ def _side(sys_: pl.DataFrame, queries: Iterable[object] | str | None, role: str)
 
 
 def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame, layout=None) -> pl.DataFrame:
-    """Every (left state, right state) pair in each year, built with NumPy year by year and
-    sorted by (ccode1, ccode2, year); self-pairs and never-coexisting pairs are dropped."""
-    left = left.sort(["year", "ccode"])
-    right = right.sort(["year", "ccode"])
-    ly, ry = left["year"].to_numpy(), right["year"].to_numpy()
-    years = np.intersect1d(np.unique(ly), np.unique(ry))
-    lstart, lend = np.searchsorted(ly, years), np.searchsorted(ly, years, side="right")
-    rstart, rend = np.searchsorted(ry, years), np.searchsorted(ry, years, side="right")
-    li_parts, ri_parts = [], []
-    for a, b, c, d in zip(lstart, lend, rstart, rend):
-        nl, nr = b - a, d - c
-        li_parts.append(np.repeat(np.arange(a, b), nr))
-        ri_parts.append(np.tile(np.arange(c, d), nl))
-    li = np.concatenate(li_parts) if li_parts else np.zeros(0, dtype=np.int64)
-    ri = np.concatenate(ri_parts) if ri_parts else np.zeros(0, dtype=np.int64)
-    c1 = left["ccode"].to_numpy()[li].astype(np.int64)
-    c2 = right["ccode"].to_numpy()[ri].astype(np.int64)
-    yr = ly[li].astype(np.int64)
-    key = (c1 * 1024 + c2) * 4096 + yr
-    fk = ((false["ccode1"].to_numpy().astype(np.int64) * 1024 + false["ccode2"].to_numpy()) * 4096
-          + false["year"].to_numpy())
-    fk = np.sort(fk)
-    pos = np.minimum(np.searchsorted(fk, key), max(len(fk) - 1, 0))
-    is_false = fk[pos] == key if len(fk) else np.zeros(len(key), dtype=bool)
-    keep = (c1 != c2) & ~is_false
-    order = np.argsort(key[keep])
-    li, ri = li[keep][order], ri[keep][order]
-    c1, c2, yr = c1[keep][order], c2[keep][order], yr[keep][order]
+    """Every (left state, right state) pair in each year, in (ccode1, ccode2, year) order;
+    self-pairs and never-coexisting pairs are dropped.
+
+    Built without a sort: membership is a boolean (entity × year) matrix per side, the pairs are
+    the True cells of ``L[:, None, :] & R[None, :, :]``, and ``np.nonzero`` returns them in C order
+    — which is (left code, right code, year) order.
+    """
+    if left.height == 0 or right.height == 0:
+        return pl.DataFrame(schema={"iso3_1": pl.String, "iso3_2": pl.String, "ccode1": pl.Int32,
+                                    "ccode2": pl.Int32, "year": pl.Int32, "_dkey": pl.Int64, "_group": pl.String})
+    y0 = int(min(left["year"].min(), right["year"].min()))
+    ny = int(max(left["year"].max(), right["year"].max())) - y0 + 1
+    lent = left.select("ccode").unique().sort("ccode")
+    rent = right.select("ccode", "_group").unique().sort(["ccode", "_group"], nulls_last=False)
+    lcodes = lent["ccode"].to_numpy().astype(np.int64)
+    rcodes = rent["ccode"].to_numpy().astype(np.int64)
+    labels = pl.concat([left["iso3"], right["iso3"]]).unique().sort()
+    lab_idx = {v: k for k, v in enumerate(labels.to_list())}
+
+    def membership(side: pl.DataFrame, ent: pl.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        rows = side.join(ent.with_row_index("_e"), on=keys, how="left", nulls_equal=True)
+        e = rows["_e"].to_numpy().astype(np.int64)
+        y = rows["year"].to_numpy().astype(np.int64) - y0
+        member = np.zeros((ent.height, ny), dtype=bool)
+        member[e, y] = True
+        iso = np.zeros((ent.height, ny), dtype=np.int32)
+        iso[e, y] = np.array([lab_idx[v] for v in rows["iso3"].to_list()], dtype=np.int32) if rows.height < 50_000 else (
+            rows.select(pl.col("iso3").replace_strict(lab_idx, return_dtype=pl.Int32))["iso3"].to_numpy())
+        return member, iso
+
+    lm, liso = membership(left, lent, ["ccode"])
+    rm, riso = membership(right, rent, ["ccode", "_group"])
+    cube = lm[:, None, :] & rm[None, :, :]
+    cube &= (lcodes[:, None] != rcodes[None, :])[:, :, None]
+    if false.height:
+        f1 = np.searchsorted(lcodes, false["ccode1"].to_numpy())
+        fy = false["year"].to_numpy().astype(np.int64) - y0
+        for fi, c1, c2, y in zip(f1, false["ccode1"].to_numpy(), false["ccode2"].to_numpy(), fy):
+            if fi < len(lcodes) and lcodes[fi] == c1 and 0 <= y < ny:
+                cube[fi, rcodes == c2, y] = False
+    i, j, y = np.nonzero(cube)
+    c1, c2, yr = lcodes[i], rcodes[j], y + y0
     lo, hi = np.minimum(c1, c2), np.maximum(c1, c2)
-    dkey = (lo * 1024 + hi) * 4096 + yr
-    li_s, ri_s = pl.Series(li, dtype=pl.UInt32), pl.Series(ri, dtype=pl.UInt32)
     out = pl.DataFrame({
-        "iso3_1": left["iso3"].gather(li_s),
-        "iso3_2": right["iso3"].gather(ri_s),
-        "ccode1": left["ccode"].gather(li_s),
-        "ccode2": right["ccode"].gather(ri_s),
-        "year": left["year"].gather(li_s),
-        "_dkey": dkey,
+        "iso3_1": labels.gather(pl.Series(liso[i, y], dtype=pl.UInt32)),
+        "iso3_2": labels.gather(pl.Series(riso[j, y], dtype=pl.UInt32)),
+        "ccode1": c1.astype(np.int32),
+        "ccode2": c2.astype(np.int32),
+        "year": yr.astype(np.int32),
+        "_dkey": (lo * 1024 + hi) * 4096 + yr,
+        "_group": rent["_group"].gather(pl.Series(j, dtype=pl.UInt32)),
     })
     if layout is not None:
         pos, n = layout
@@ -124,10 +137,6 @@ def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame, layout=
         ok = (a >= 0) & (b >= 0) & (yr >= Y0) & (yr < Y0 + YEARS)
         slot = (a * (2 * n - a - 1) // 2 + (b - a - 1)) * YEARS + (yr - Y0)
         out = out.with_columns(pl.Series("_dslot", np.where(ok, slot, -1)))
-    if right["_group"].null_count() < right.height:
-        out = out.with_columns(right["_group"].gather(ri_s).alias("_group"))
-    else:
-        out = out.with_columns(pl.lit(None, pl.String).alias("_group"))
     return out
 
 
