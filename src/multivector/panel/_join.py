@@ -71,7 +71,8 @@ def lookup(
         year = frame["year"].to_numpy()
         inside = (year >= cov[0]) & (year <= cov[1])
         found &= inside
-    take = pl.select(pl.when(pl.lit(pl.Series(found))).then(pl.lit(pl.Series(idx, dtype=pl.UInt32)))).to_series()
+    idx32 = np.ascontiguousarray(idx, dtype=np.int32).view(np.uint32)  # rows fit in 32 bits
+    take = pl.select(pl.when(pl.lit(pl.Series(found))).then(pl.lit(pl.Series(idx32)))).to_series()
     sub = table.select([pl.col(c).alias(o) for c, o in cols.items()])[take]
     if zero:
         fill = pl.lit(pl.Series(inside)) if inside is not None else pl.lit(True)

@@ -123,13 +123,13 @@ def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame, layout=
     c1, c2, yr = lcodes[i], rcodes[j], y + y0
     lo, hi = np.minimum(c1, c2), np.maximum(c1, c2)
     out = pl.DataFrame({
-        "iso3_1": labels.gather(pl.Series(liso[i, y], dtype=pl.UInt32)),
-        "iso3_2": labels.gather(pl.Series(riso[j, y], dtype=pl.UInt32)),
+        "iso3_1": labels.gather(pl.Series(liso[i, y].view(np.uint32))),
+        "iso3_2": labels.gather(pl.Series(riso[j, y].view(np.uint32))),
         "ccode1": c1.astype(np.int32),
         "ccode2": c2.astype(np.int32),
         "year": yr.astype(np.int32),
         "_dkey": (lo * 1024 + hi) * 4096 + yr,
-        "_group": rent["_group"].gather(pl.Series(j, dtype=pl.UInt32)),
+        "_group": rent["_group"].gather(pl.Series(j.astype(np.uint32))),
     })
     if layout is not None:
         pos, n = layout
