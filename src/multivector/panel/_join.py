@@ -71,12 +71,17 @@ def lookup(
         year = frame["year"].to_numpy()
         inside = (year >= cov[0]) & (year <= cov[1])
         found &= inside
-    idx32 = np.ascontiguousarray(idx, dtype=np.int32).view(np.uint32)  # rows fit in 32 bits
-    take = pl.select(pl.when(pl.lit(pl.Series(found))).then(pl.lit(pl.Series(idx32)))).to_series()
-    sub = table.select([pl.col(c).alias(o) for c, o in cols.items()])[take]
+    values = table.select([pl.col(c).alias(o) for c, o in cols.items()])
+    idx32 = np.ascontiguousarray(idx, dtype=np.int32)
     if zero:
-        fill = pl.lit(pl.Series(inside)) if inside is not None else pl.lit(True)
-        sub = sub.with_columns([pl.when(fill).then(pl.col(o).fill_null(0)).alias(o) for o in cols.values()])
+        # a structural zero is a gather from one extra all-zero row, so no column needs a second pass
+        zero_row = pl.DataFrame({o: pl.Series([0], dtype=values[o].dtype) for o in values.columns})
+        values = pl.concat([values, zero_row])
+        zero_here = ~found if inside is None else (~found & inside)
+        idx32 = np.where(zero_here, values.height - 1, idx32).astype(np.int32)
+        found = found | zero_here
+    take = pl.select(pl.when(pl.lit(pl.Series(found))).then(pl.lit(pl.Series(idx32.view(np.uint32))))).to_series()
+    sub = values[take]  # rows 32-bit indexed; a null index gives a null row
     return frame.drop([o for o in cols.values() if o in frame.columns]).hstack(sub)
 
 
