@@ -91,8 +91,8 @@ def is_known_iso3(code: str) -> bool:
 
 def name(iso3: str) -> str:
     """Short English name (``"KAZ"`` → ``"Kazakhstan"``); groups give their label."""
-    if iso3 in GROUPS:
-        return GROUPS[iso3].label
+    if iso3 in groups():
+        return groups()[iso3].label
     info = _iso_table().get(iso3)
     return info["name"] if info else iso3
 
@@ -123,7 +123,7 @@ def resolve(query: object, *, year: int | None = None, allow_groups: bool = True
         return resolve(int(text), year=year)
     up = text.upper()
     if allow_groups:
-        for key, grp in GROUPS.items():
+        for key, grp in groups().items():
             if up == key.upper() or text.lower() in grp.aliases:
                 return key
     table = _iso_table()
@@ -146,10 +146,10 @@ def suggest(text: str, n: int = 3) -> list[str]:
     """Close matches among names and codes, formatted ``"Kazakhstan (KAZ)"``."""
     table = _iso_table()
     by_name = {v["name"].lower(): k for k, v in table.items()}
-    for key, grp in GROUPS.items():
+    for key, grp in groups().items():
         by_name[grp.label.lower()] = key
     hits = difflib.get_close_matches(text.lower(), list(by_name), n=n, cutoff=0.6)
-    out = [f"{table[by_name[h]]['name'] if by_name[h] in table else GROUPS[by_name[h]].label} ({by_name[h]})" for h in hits]
+    out = [f"{table[by_name[h]]['name'] if by_name[h] in table else groups()[by_name[h]].label} ({by_name[h]})" for h in hits]
     if not out and len(text) == 3:
         codes = difflib.get_close_matches(text.upper(), list(table), n=n, cutoff=0.6)
         out = [f"{table[c]['name']} ({c})" for c in codes]
@@ -345,57 +345,30 @@ def _build_groups() -> dict[str, Group]:
     }
 
 
-class _LazyGroups(dict):
-    def _load(self) -> None:
-        if not super().__len__():
-            super().update(_build_groups())
-
-    def __getitem__(self, k):
-        self._load()
-        return super().__getitem__(k)
-
-    def __contains__(self, k):
-        self._load()
-        return super().__contains__(k)
-
-    def __iter__(self):
-        self._load()
-        return super().__iter__()
-
-    def __len__(self):
-        self._load()
-        return super().__len__()
-
-    def items(self):
-        self._load()
-        return super().items()
-
-    def keys(self):
-        self._load()
-        return super().keys()
-
-    def values(self):
-        self._load()
-        return super().values()
-
-    def get(self, k, default=None):
-        self._load()
-        return super().get(k, default)
+@lru_cache(maxsize=1)
+def groups() -> dict[str, Group]:
+    """Every group by key (built on first use from the bundled tables)."""
+    return _build_groups()
 
 
-GROUPS: dict[str, Group] = _LazyGroups()
+def __getattr__(name: str):
+    # ``countries.GROUPS`` is built on first access, so importing this module stays cheap
+    if name == "GROUPS":
+        return groups()
+    raise AttributeError(f"module 'multivector.countries' has no attribute {name!r}")
+
 
 
 def is_group(code: str) -> bool:
-    return code in GROUPS
+    return code in groups()
 
 
 def group_members(group: str, year: int | None = None) -> list[str]:
     """ISO3 members of a group in ``year`` (current members if no year)."""
     key = resolve(group)
-    if key not in GROUPS:
-        raise UnknownCountryError(group, context="not a group; groups: " + ", ".join(GROUPS))
-    return GROUPS[key].members_in(year)
+    if key not in groups():
+        raise UnknownCountryError(group, context="not a group; groups: " + ", ".join(groups()))
+    return groups()[key].members_in(year)
 
 
 def great_powers(partners: Iterable[object] | str | None = None) -> list[str]:

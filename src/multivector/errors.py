@@ -17,8 +17,10 @@ class MultivectorError(Exception):
 class DataError(MultivectorError):
     """A data file is not what its reader expects.
 
-    Carries the file, the 1-based data row (not counting a header) and the field so that the
-    message can point at the exact place to fix.
+    Carries the file, the row and the field so that the message can point at the exact place to
+    fix. For text files (CSV, TSV) ``row`` is the line number an editor shows (the header is
+    line 1) and the message says "line"; for binary files (R data, Stata, Parquet) it is the
+    1-based data row.
     """
 
     def __init__(
@@ -39,7 +41,8 @@ class DataError(MultivectorError):
         if file:
             where.append(f"file {file}")
         if row is not None:
-            where.append(f"row {row}")
+            text_file = bool(file) and str(file).lower().endswith((".csv", ".tsv", ".tab", ".txt"))
+            where.append(f"{'line' if text_file else 'row'} {row}")
         if field:
             where.append(f"field '{field}'")
         msg = problem if not where else f"{', '.join(where)}: {problem}"

@@ -47,11 +47,11 @@ def _gw(path: Path):
 
 
 COUNTRY_CODES_META = SourceMeta(
-        key="country_codes", name="country_converter code and classification tables", version="1.3",
-        url="https://github.com/IndEcol/country_converter", licence="GPL-3.0",
-        citation="Stadler, K. (2017). The country converter coco - a Python package for converting country names "
-                 "between different classification schemes. Journal of Open Source Software 2(16): 332.",
-        bibtex="""@article{stadler2017coco,
+    key="country_codes", name="country_converter code and classification tables", version="1.3",
+    url="https://github.com/IndEcol/country_converter", licence="GPL-3.0",
+    citation="Stadler, K. (2017). The country converter coco - a Python package for converting country names "
+             "between different classification schemes. Journal of Open Source Software 2(16): 332.",
+    bibtex="""@article{stadler2017coco,
   author = {Stadler, Konstantin},
   title = {The country converter coco - a Python package for converting country names between different classification schemes},
   journal = {Journal of Open Source Software},
@@ -61,8 +61,8 @@ COUNTRY_CODES_META = SourceMeta(
   pages = {332},
   doi = {10.21105/joss.00332}
 }""",
-        coverage=(1816, 2024), unit="country", tables=("iso_codes", "coco_classifications"),
-    )
+    coverage=(1816, 2024), unit="country", tables=("iso_codes", "coco_classifications"),
+)
 
 
 def _country_codes(path: Path):

@@ -63,7 +63,7 @@ def test_cli_import_of_a_bad_file_changes_nothing(tmp_path, shared_data):
     bad.write_text("\n".join(lines))
     res = run("data", "import", "idealpoints", str(bad))
     assert res.returncode == 2
-    assert "Traceback" not in res.stderr and "ideal.csv" in res.stderr and "row 8" in res.stderr
+    assert "Traceback" not in res.stderr and "ideal.csv" in res.stderr and "line 8" in res.stderr
     assert Store(home / "multivector.duckdb").table("idealpoint_state_year").equals(before)
 
 
