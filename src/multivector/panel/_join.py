@@ -12,7 +12,7 @@ import polars as pl
 
 from multivector.errors import PanelError
 from multivector.panel.frame import DyadPanel, StatePanel, _PanelBase
-from multivector.panel.keys import directed_key, state_key
+from multivector.panel.keys import directed_key
 
 
 def need(panel: object, kind: type, verb: str) -> None:
@@ -178,4 +178,4 @@ def directed_iso(panel: _PanelBase, frame: pl.DataFrame, table: pl.DataFrame, co
     return lookup(frame, keys, t, "_k", cols)
 
 
-__all__ = ["need", "coverage", "frame_of", "lookup", "undirected", "by_state", "directed_iso", "state_key"]
+__all__ = ["need", "coverage", "frame_of", "lookup", "undirected", "by_state", "directed_iso"]

@@ -18,7 +18,6 @@ from multivector.errors import PanelError
 from multivector.store import Store
 
 KEY_DYAD = ["iso3_1", "iso3_2", "ccode1", "ccode2", "year"]
-KEY_STATE = ["iso3", "ccode", "year"]
 
 #: How member rows fold into one group partner (e.g. the EU). ``wmean:X`` is a mean weighted by
 #: column X; ``closest`` is the smallest positive contiguity type (0 if none is contiguous).
@@ -44,7 +43,7 @@ class Coverage:
     end: int
 
 
-_INTERNAL = ("_dkey", "_dslot", "_lo", "_hi")
+_INTERNAL = ("_dkey", "_dslot")
 
 
 @dataclass(frozen=True)
