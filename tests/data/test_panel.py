@@ -147,3 +147,17 @@ def test_trade_without_data_says_how_to_load_it(kaz):
         pytest.skip("trade is loaded in this store")
     with pytest.raises(PanelError, match="data fetch comtrade"):
         kaz.add_trade()
+
+
+def test_group_weighted_mean_is_null_not_nan_without_weights():
+    """Small synthetic member rows (labelled as such): no member has joint votes in a year."""
+    from multivector.panel.frame import _fold_groups
+
+    rows = pl.DataFrame({
+        "iso3_1": ["KAZ", "KAZ"], "iso3_2": ["FRA", "DEU"], "ccode1": [705, 705], "ccode2": [220, 255],
+        "year": [2020, 2020], "_group": ["EU", "EU"],
+        "un_joint_votes": pl.Series([None, None], dtype=pl.Int32), "un_agree": pl.Series([None, None], dtype=pl.Float64),
+    })
+    eu = _fold_groups(rows).row(0, named=True)
+    assert eu["iso3_2"] == "EU" and eu["partner_members"] == 2
+    assert eu["un_agree"] is None and eu["un_joint_votes"] is None

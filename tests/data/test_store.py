@@ -99,3 +99,20 @@ def test_missing_table_error_says_what_to_do(store):
     with pytest.raises(StoreError, match="multivector data import"):
         store.table("no_such_table")
 
+
+
+def test_an_upgraded_starter_pack_is_reloaded_but_user_imports_are_kept(store, shared_data):
+    from multivector.sources import atop
+
+    tables = atop.derive(atop.read(shared_data / "peacesciencer/atop_alliance.rda"))
+    store.import_tables(atop.META, tables, origin="import", input_path="mine.rda")
+    nmc_rows = store.table("nmc_state_year").height
+    # make the store look as if it was filled by an older starter pack
+    with store.connect(write=True) as con:
+        con.execute("UPDATE _meta SET value = 'an older pack' WHERE key = 'pack_digest'")
+        con.execute("DELETE FROM nmc_state_year WHERE year > 2000")
+    reopened = Store(store.path)
+    assert reopened.table("nmc_state_year").height == nmc_rows
+    prov = reopened.provenance()
+    assert prov.filter(pl.col("source") == "atop")["origin"][0] == "import"
+    assert prov.filter(pl.col("source") == "cow_nmc")["origin"][0] == "starter pack"
