@@ -327,7 +327,15 @@ def _trade_tables(store, code: str, parts: list[str], notes: list[str]) -> tuple
         notes.append(f"The hand-compiled facts table has no reported trade figures between {code} and these powers. "
                      "Load trade by partner (UN Comtrade) to see trade here.")
         return pl.DataFrame(schema=schema), pl.DataFrame()
-    sel = sel.with_columns(pl.when(pl.col("country") == code).then(pl.col("partner")).otherwise(pl.col("country")).alias("power"))
+    # a row stated from the power's side (country = the power) describes the opposite direction:
+    # its exports are the middle power's imports
+    flipped = pl.col("country") != code
+    sel = sel.with_columns(
+        pl.when(flipped).then(pl.col("country")).otherwise(pl.col("partner")).alias("power"),
+        pl.when(flipped & (pl.col("flow") == "exports")).then(pl.lit("imports"))
+        .when(flipped & (pl.col("flow") == "imports")).then(pl.lit("exports"))
+        .otherwise(pl.col("flow")).alias("flow"),
+    )
     out = sel.select(cols).sort(["power", "flow", "year", "period", "reporter"], nulls_last=True)
     # disagreements: the same flow reported for the same year and period by different reporters
     norm = sel.with_columns(pl.lit(code).alias("country"), pl.col("power").alias("partner"))
