@@ -341,6 +341,8 @@ def _trade_tables(store, code: str, parts: list[str], notes: list[str]) -> tuple
     norm = sel.with_columns(pl.lit(code).alias("country"), pl.col("power").alias("partner"))
     dis = disagreements(norm)
     if dis.height:
+        dis = dis.filter(pl.col("gap") > 0)  # several reporters giving the same figure agree
+    if dis.height:
         dis = dis.with_columns(
             pl.col("reporters").list.join(" | ").alias("reporters"),
             pl.col("values").cast(pl.List(pl.String)).list.join(" | ").alias("values"),
