@@ -30,6 +30,21 @@ app = typer.Typer(
 
 err_console = Console(stderr=True)
 
+
+def _version(value: bool) -> None:
+    if value:
+        from multivector import __version__
+
+        print(f"multivector {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", callback=_version, is_eager=True),
+) -> None:
+    """Measure, explain and simulate how a middle power engages several great powers."""
+
 # Modules that add commands to the app. A module that is not there yet is skipped, so that a
 # partial install still has a working CLI.
 _COMMAND_MODULES = (

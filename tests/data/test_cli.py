@@ -86,3 +86,8 @@ def test_rebuild_from_raw_files(tmp_path, shared_data):
     assert res.returncode == 0, res.stderr
     st = run("data", "status", "--home", str(tmp_path))
     assert "rebuild" in st.stdout
+
+
+def test_version_flag():
+    res = run("--version")
+    assert res.returncode == 0 and res.stdout.startswith("multivector ")
