@@ -26,6 +26,7 @@ from multivector.sim.model import (
     InitialState,
     Params,
     parameter_bounds,
+    shock_schedule,
     simulate,
 )
 from multivector.sim.parameters import GLOBAL_PARAMETERS, MECHANISMS, POWER_PARAMETERS
@@ -135,7 +136,11 @@ def _params_from_unit(scenario: Scenario, init: InitialState, names: list[str], 
         for j in range(i + 1, P):
             uu[:, i, j] = uu[:, j, i] = pos(f"rivalry.{a}-{init.partners[j]}")
     rivalry = lo[None] + uu * (hi - lo)[None]
-    return Params(glob=glob, power=power, rivalry=rivalry)
+    params = Params(glob=glob, power=power, rivalry=rivalry)
+    params.changes, params.shock_values = shock_schedule(
+        scenario, init, params, pos, lambda k, j: pos(f"{init.partners[j]}.{k}")
+    )
+    return params
 
 
 def _final_outcomes(traj: dict[str, np.ndarray], partners: tuple[str, ...], outcomes: list[str]) -> np.ndarray:
@@ -197,6 +202,7 @@ def sensitivity(
         raise ScenarioError(f"sensitivity needs at least two parameters given as [low, high] ranges in {sc.name!r}")
     outcomes = outcomes or default_outcomes(sc.partners)
     years = sc.years if years is None else years
+    sc = sc.resolve_shocks(init.year, years)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     if method == "sobol":
         X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)

@@ -39,7 +39,9 @@ simulate_app = typer.Typer(
         "Simulate what-if scenarios of a middle power's engagement with the great powers.\n\n"
         "[bold]multivector simulate SCENARIO[/] [options] is short for [bold]simulate run SCENARIO[/].\n"
         "SCENARIO is a .toml file or a shipped scenario name: baseline, china-consistent, china-coercive, "
-        "northern-route-closed, rivalry-escalates, russia-pressure.\n\n"
+        "northern-route-closed, northern-route-closes-2030, rivalry-escalates, russia-pressure.\n\n"
+        "A scenario can change parameters from a given year on with [[shock]] tables "
+        "(year = 5 or at = 2030, power, set, duration); see docs/simulator.md.\n\n"
         "Examples:\n\n"
         "  multivector simulate baseline --country KAZ --runs 10000 --seed 7 -o results.parquet\n\n"
         "  multivector simulate compare baseline china-coercive --country KAZ\n\n"
@@ -88,6 +90,8 @@ def print_summary(result) -> None:  # noqa: ANN001 - EnsembleResult
     )
     if result.scenario.description:
         console.print(f"[dim]{result.scenario.description}[/]")
+    for sh in result.scenario.shocks:
+        console.print(f"[dim]shock {sh.describe()}[/]")
     if result.init.calibrated:
         skipped = list(dict.fromkeys(n.split(":")[0] for n in result.init.provenance if " skipped" in n))
         if skipped:

@@ -185,6 +185,8 @@ def flatten_parameters(params: Params, init: InitialState) -> dict[str, np.ndarr
     for i, a in enumerate(init.partners):
         for j in range(i + 1, len(init.partners)):
             out[f"rivalry.{a}-{init.partners[j]}"] = params.rivalry[:, i, j].astype(np.float32)
+    for k, v in params.shock_values.items():
+        out[k] = v.astype(np.float32)
     return out
 
 
@@ -252,7 +254,9 @@ def run_ensemble(
     ``calibrate=False`` (neutral start, labelled). Year 0 is the calibration year (or
     ``start_year``); without either, years are counted 0, 1, 2, ... ``backend="dask"`` sends the chunks to a Dask
     cluster: ``client`` (a ``distributed.Client``), or ``address`` of a scheduler, or else a new
-    2-worker local cluster. Same ``seed`` → identical results on both backends.
+    2-worker local cluster. Same ``seed`` → identical results on both backends. The scenario's
+    timed shocks given as calendar years (``at``) are resolved against the start year; a shock
+    outside years 1..``years`` raises :class:`~multivector.errors.ScenarioError`.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -262,6 +266,9 @@ def run_ensemble(
     if years < 1:
         raise ScenarioError(f"years must be at least 1, got {years}")
     init = resolve_initial_state(scenario, country, init, calibrate)
+    if start_year is None:
+        start_year = init.year
+    scenario = scenario.resolve_shocks(start_year, years)  # `at = 2030` -> year after the start; checked
     tasks = chunk_tasks(scenario, init, runs, years, seed, chunk)
     if backend == "local":
         parts = []
@@ -273,6 +280,4 @@ def run_ensemble(
         from multivector.sim.dask_backend import run_tasks_on_dask
 
         parts = run_tasks_on_dask(tasks, client=client, address=address, progress=progress)
-    if start_year is None:
-        start_year = init.year
     return _assemble(scenario, init, seed, years, start_year, parts)

@@ -14,6 +14,7 @@ at once; the ensemble splits runs into fixed-size chunks, each with its own seed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,11 +102,18 @@ class InitialState:
 
 @dataclass
 class Params:
-    """Parameter values for a block of runs: global ``(R,)``, power ``(R, M, P)``, rivalry ``(R, P, P)``."""
+    """Parameter values for a block of runs: global ``(R,)``, power ``(R, M, P)``, rivalry ``(R, P, P)``.
+
+    ``changes`` holds the scenario's timed shocks: year ``t`` -> the complete parameter set in force
+    from year ``t`` on (until the next change year). ``shock_values`` are the per-run values the
+    shocks set (columns ``shock[1].CHN.respect``...), for the parameter table.
+    """
 
     glob: dict[str, np.ndarray]
     power: dict[str, np.ndarray]
     rivalry: np.ndarray
+    changes: dict[int, Params] = field(default_factory=dict)
+    shock_values: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_runs(self) -> int:
@@ -160,7 +168,69 @@ def sample_parameters(scenario: Scenario, init: InitialState, n_runs: int, rng: 
     lo, hi = b["rivalry"]
     rivalry = lo[None] + ur * (hi - lo)[None]
     del m
-    return Params(glob=glob, power=power, rivalry=rivalry)
+    params = Params(glob=glob, power=power, rivalry=rivalry)
+    gi = {k: i for i, k in enumerate(GLOBAL_PARAMETERS)}
+    pi = {k: i for i, k in enumerate(POWER_PARAMETERS)}
+    params.changes, params.shock_values = shock_schedule(
+        scenario, init, params, lambda k: ug[:, gi[k]], lambda k, j: up[:, pi[k], j]
+    )
+    return params
+
+
+def shock_schedule(
+    scenario: Scenario,
+    init: InitialState,
+    base: Params,
+    global_position: Callable[[str], np.ndarray],
+    power_position: Callable[[str, int], np.ndarray],
+) -> tuple[dict[int, Params], dict[str, np.ndarray]]:
+    """The parameter sets in force from each year at which a shock starts or ends.
+
+    A shock value given as a range ``[low, high]`` is placed in each run at the same relative
+    position as the run's own draw of that parameter (``global_position(name)``,
+    ``power_position(name, partner_index)``, in [0, 1]), so no random numbers are drawn and a run
+    that drew a high value before the shock gets a high shocked value. Shocks apply in scenario
+    order, a later one winning where two overlap; at the end of a ``duration`` the values in force
+    without that shock return. Shocks given as calendar years (``at``) are resolved against
+    ``init.year``; :func:`multivector.sim.run_ensemble` resolves them before this is called.
+    """
+    if not scenario.shocks:
+        return {}, {}
+    shocks = scenario.resolve_shocks(init.year, 10**9).shocks
+    R = base.n_runs
+    vals: list[dict[str, np.ndarray]] = []
+    columns: dict[str, np.ndarray] = {}
+    for sh in shocks:
+        v: dict[str, np.ndarray] = {}
+        for k, (lo, hi) in sh.values.items():
+            if sh.power is None:
+                u = global_position(k)
+                name = f"{sh.label}.{k}"
+            else:
+                u = power_position(k, init.partners.index(sh.power))
+                name = f"{sh.label}.{sh.power}.{k}"
+            v[k] = np.broadcast_to(lo + np.asarray(u, float) * (hi - lo), (R,)).astype(float)
+            columns[name] = v[k]
+        vals.append(v)
+    bounds = sorted({y for sh in shocks for y in (sh.year, sh.year + sh.duration if sh.duration else None) if y is not None})
+    changes: dict[int, Params] = {}
+    for t in bounds:
+        glob = dict(base.glob)
+        power = dict(base.power)
+        copied: set[str] = set()
+        for sh, v in zip(shocks, vals):
+            if not (sh.year <= t and (sh.duration is None or t < sh.year + sh.duration)):
+                continue
+            for k, x in v.items():
+                if sh.power is None:
+                    glob[k] = x
+                else:
+                    if k not in copied:
+                        power[k] = power[k].copy()
+                        copied.add(k)
+                    power[k][:, :, init.partners.index(sh.power)] = x[:, None]
+        changes[t] = Params(glob=glob, power=power, rivalry=base.rivalry)
+    return changes, columns
 
 
 def initial_evidence(trust0: np.ndarray, mean_engagement0: np.ndarray, interactions: np.ndarray, forgetting: np.ndarray):
@@ -173,6 +243,22 @@ def initial_evidence(trust0: np.ndarray, mean_engagement0: np.ndarray, interacti
     t0 = np.clip(trust0, 1.0 / (mass + 2.0), (mass + 1.0) / (mass + 2.0))
     r0 = t0 * (mass + 2.0) - 1.0
     return r0, mass - r0
+
+
+def _derived(params: Params, P: int) -> tuple:
+    """Parameter arrays shaped for the year loop, and the terms that depend only on parameters."""
+    R = params.n_runs
+    g = {k: v.reshape(R, 1, 1) for k, v in params.glob.items()}
+    gp = {k: v.reshape(R) for k, v in params.glob.items()}
+    gm = {k: v.reshape(R, 1) for k, v in params.glob.items()}
+    sty = params.power
+    respect, consistency = sty["respect"], sty["consistency"]
+    investment, tcost = sty["investment"], sty["trade_cost"]
+    open_trade = 1.0 - tcost
+    productive = 2.0 * investment * open_trade / P
+    grievance = sty["grievance"].mean(axis=1)  # a power's grievance: mean over middle powers (R, P)
+    cost_term = mech.trade_cost(tcost, g["trade_cost_effect"])
+    return g, gp, gm, respect, consistency, investment, open_trade, productive, grievance, cost_term
 
 
 def simulate(
@@ -190,15 +276,15 @@ def simulate(
     gets the same shocks (used by the sensitivity analysis, so that runs differ only by parameters). Internally engagement is stored
     channel-first ``(4, R, M, P)`` and trajectories time-first, so every update is a contiguous
     array operation; the returned arrays are views in the documented ``(R, year, ...)`` order.
+    Timed shocks (``params.changes``) swap the whole parameter set, for all runs at once, at the
+    start of each year in which one begins or ends; years before the first change run exactly as
+    without shocks.
     """
     on = {k: bool(mechanisms.get(k, True)) for k in mechanisms}
     R = params.n_runs
     M, P = init.trust.shape
     T = years
-    g = {k: v.reshape(R, 1, 1) for k, v in params.glob.items()}
-    gp = {k: v.reshape(R) for k, v in params.glob.items()}
-    gm = {k: v.reshape(R, 1) for k, v in params.glob.items()}
-    sty = params.power
+    g, gp, gm, respect, consistency, investment, open_trade, productive, grievance, cost_term = _derived(params, P)
     gam = params.rivalry
 
     eng0 = np.moveaxis(init.engagement, -1, 0)[:, None]  # (4, 1, M, P)
@@ -231,13 +317,6 @@ def simulate(
     out_m = {k: np.empty((T + 1, R, M), dtype=np.float32) for k in MIDDLE_VARIABLES}
     out_p = {"arms": np.empty((T + 1, R, P), dtype=np.float32)}
 
-    respect, consistency = sty["respect"], sty["consistency"]
-    investment, tcost = sty["investment"], sty["trade_cost"]
-    open_trade = 1.0 - tcost
-    productive = 2.0 * investment * open_trade / P
-    grievance = sty["grievance"].mean(axis=1)  # a power's grievance: mean over middle powers (R, P)
-    cost_term = mech.trade_cost(tcost, g["trade_cost_effect"])
-
     def record(t: int, Ebar: np.ndarray, D: np.ndarray, Z: np.ndarray, q: np.ndarray) -> None:
         out_d["engagement"][t] = Ebar
         for c, name in enumerate(CHANNELS):
@@ -263,6 +342,11 @@ def simulate(
     record(0, Ebar, D, conflict(), np.full((R, M, P), np.nan))
 
     for t in range(1, T + 1):
+        # 0. timed shocks: swap in the parameter set in force from this year on (all runs at once)
+        if t in params.changes:
+            g, gp, gm, respect, consistency, investment, open_trade, productive, grievance, cost_term = _derived(
+                params.changes[t], P
+            )
         # 1. great powers: arms race (Richardson) and reaction to rivals' gains
         if on["realist.arms"]:
             A = mech.richardson_arms_step(A, gam, gp["arms_reaction"], gp["arms_fatigue"], grievance)

@@ -24,6 +24,12 @@ number or a range ``[low, high]`` that the ensemble samples uniformly, one value
     default = [0.1, 0.3]
     "CHN-USA" = [0.3, 0.5]
 
+    [[shock]]                     # a timed change: from year 5 on (or `at = 2030`, a calendar year)
+    year = 5
+    power = "CHN"                 # optional: without it, `set` names global parameters
+    set = { respect = 0.2 }       # a number or a range, as above
+    duration = 3                  # optional: after 3 years the previous values return
+
 Every key is checked: a misspelt key or a value out of range raises
 :class:`~multivector.errors.ScenarioError` naming the file, the key and the allowed values.
 """
@@ -56,13 +62,53 @@ SHIPPED_SCENARIOS: tuple[str, ...] = (
     "china-consistent",
     "china-coercive",
     "northern-route-closed",
+    "northern-route-closes-2030",
     "rivalry-escalates",
     "russia-pressure",
 )
 
 INITIAL_KEYS: tuple[str, ...] = (*CHANNELS, "trust", "threat", "strength")
 
-_TOP_KEYS = ("scenario", "lenses", "mechanisms", "parameters", "powers", "rivalry", "initial")
+_TOP_KEYS = ("scenario", "lenses", "mechanisms", "parameters", "powers", "rivalry", "initial", "shock")
+_SHOCK_KEYS = ("year", "at", "power", "set", "duration")
+#: calendar years a shock's ``at`` may name
+CALENDAR_RANGE: tuple[int, int] = (1800, 2300)
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A timed change of parameters: from ``year`` (years after the start) or calendar year ``at`` on.
+
+    ``values`` maps parameter names to ``(low, high)`` ranges: power parameters of ``power``, or
+    global parameters when ``power`` is None. With ``duration`` the values hold for that many years
+    and the values in force before the shock return. ``label`` names the shock in messages
+    (``shock[2]`` = the second ``[[shock]]`` table).
+    """
+
+    values: dict[str, Range]
+    year: int | None = None
+    at: int | None = None
+    power: str | None = None
+    duration: int | None = None
+    label: str = "shock"
+
+    def start(self, start_year: int | None, where: str = "shock") -> int:
+        """The simulation year (1, 2, ...) from which the shock holds; ``at`` needs the run's start year."""
+        if self.year is not None:
+            return self.year
+        if start_year is None:
+            raise ScenarioError(
+                f"{where}: {self.label} gives the calendar year 'at = {self.at}' but the run has no start year; "
+                "calibrate from the panel (--country), pass start_year= to run_ensemble, or write 'year = N' (years after the start)"
+            )
+        return int(self.at) - int(start_year)  # type: ignore[arg-type]
+
+    def describe(self) -> str:
+        when = f"year {self.year}" if self.at is None else f"{self.at}" + (f" (year {self.year})" if self.year is not None else "")
+        vals = ", ".join(f"{k} = {lo:g}" if lo == hi else f"{k} = [{lo:g}, {hi:g}]" for k, (lo, hi) in self.values.items())
+        who = f"{self.power}: " if self.power else ""
+        dur = f" for {self.duration} years" if self.duration else ""
+        return f"from {when}{dur}: {who}{vals}"
 _SCENARIO_KEYS = ("name", "description", "extends", "country", "partners", "years")
 _CODE = re.compile(r"^[A-Z]{2,3}$")
 
@@ -90,6 +136,8 @@ class Scenario:
     rivalry_default: Range = (RIVALRY_SPEC.default, RIVALRY_SPEC.default)
     rivalry_pairs: dict[tuple[str, str], Range] = field(default_factory=dict)
     initial: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: timed shocks, in file order (a later shock wins where two overlap)
+    shocks: tuple[Shock, ...] = ()
 
     def power_value(self, partner: str, name: str) -> Range | str:
         spec = POWER_PARAMETERS[name]
@@ -154,6 +202,49 @@ class Scenario:
 
     def with_partners(self, partners: list[str] | tuple[str, ...]) -> Scenario:
         return replace(self, partners=tuple(partners))
+
+    def with_shock(
+        self,
+        year: int | None = None,
+        *,
+        at: int | None = None,
+        power: str | None = None,
+        duration: int | None = None,
+        **values: float | Range,
+    ) -> Scenario:
+        """A copy with one more timed shock, e.g. ``with_shock(5, power="CHN", respect=0.2)``."""
+        raw: dict[str, Any] = {"set": dict(values)}
+        for k, v in (("year", year), ("at", at), ("power", power), ("duration", duration)):
+            if v is not None:
+                raw[k] = v
+        shock = _shock(raw, len(self.shocks) + 1, self.partners, self.years, "with_shock")
+        return replace(self, shocks=(*self.shocks, shock))
+
+    def without_shocks(self) -> Scenario:
+        return replace(self, shocks=())
+
+    def resolve_shocks(self, start_year: int | None, years: int) -> Scenario:
+        """A copy whose shocks all have ``year`` set (``at`` resolved against ``start_year``), checked against ``years``.
+
+        Raises :class:`~multivector.errors.ScenarioError` when a shock falls before year 1 or after
+        the last simulated year, or names a calendar year while the run has no start year.
+        """
+        out = []
+        for sh in self.shocks:
+            y = sh.start(start_year, self.source)
+            given = f"'year = {sh.year}'" if sh.year is not None else f"'at = {sh.at}' (year {y} of a run starting {start_year})"
+            if y < 1:
+                raise ScenarioError(
+                    f"{self.source}: {sh.label} {given} falls before year 1; a shock must come after the start "
+                    f"(calendar year > {start_year}); values from the start go in [parameters] or [powers]"
+                )
+            if y > years:
+                raise ScenarioError(
+                    f"{self.source}: {sh.label} {given} falls after the last simulated year ({years}); "
+                    f"simulate at least {y} years or move the shock"
+                )
+            out.append(replace(sh, year=y))
+        return replace(self, shocks=tuple(out))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +311,9 @@ def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
+        if k == "shock" and isinstance(v, list) and isinstance(out.get(k), list):
+            out[k] = [*out[k], *copy.deepcopy(v)]  # a derived scenario adds shocks to its base's
+        elif isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = _merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
@@ -371,6 +464,13 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
                 raise ScenarioError(f"{where}: key 'initial.{p}.{k}' must be one number in [0, 1], not a range")
             initial[p][k] = lo
 
+    shock_raw = raw.get("shock", [])
+    if isinstance(shock_raw, dict):
+        shock_raw = [shock_raw]
+    if not isinstance(shock_raw, list):
+        raise ScenarioError(f"{where}: 'shock' must be one or more [[shock]] tables with keys {', '.join(_SHOCK_KEYS)}")
+    shocks = tuple(_shock(t, i + 1, partners_t, years, where) for i, t in enumerate(shock_raw))
+
     return Scenario(
         name=name,
         description=str(description),
@@ -384,4 +484,61 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
         rivalry_default=rivalry_default,
         rivalry_pairs=pairs,
         initial=initial,
+        shocks=shocks,
     )
+
+
+def _whole(value: Any, low: int, high: int, key: str, where: str, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ScenarioError(f"{where}: key '{key}' must be {what}, a whole number in [{low}, {high}], got {value!r}")
+    return value
+
+
+def _shock(raw: Any, index: int, partners: tuple[str, ...], years: int, where: str) -> Shock:
+    """Check one ``[[shock]]`` table (``index`` counts from 1)."""
+    label = f"shock[{index}]"
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: '{label}' must be a table with keys {', '.join(_SHOCK_KEYS)}, got {raw!r}")
+    for k in raw:
+        if k not in _SHOCK_KEYS:
+            raise ScenarioError(_unknown("key", f"{label}.{k}", [f"{label}.{x}" for x in _SHOCK_KEYS], where))
+    if ("year" in raw) == ("at" in raw):
+        raise ScenarioError(
+            f"{where}: '{label}' needs exactly one of '{label}.year' (years after the start, 1 to {years}) "
+            f"or '{label}.at' (a calendar year)"
+        )
+    year = at = None
+    if "year" in raw:
+        year = _whole(raw["year"], 1, years, f"{label}.year", where, "the number of years after the start (scenario.years)")
+    else:
+        at = _whole(raw["at"], *CALENDAR_RANGE, f"{label}.at", where, "a calendar year")
+    duration = None
+    if "duration" in raw:
+        duration = _whole(raw["duration"], 1, 500, f"{label}.duration", where, "a number of years")
+    power = raw.get("power")
+    if power is not None:
+        if not isinstance(power, str) or power.strip().upper() not in partners:
+            raise ScenarioError(
+                f"{where}: key '{label}.power' names an unknown power {power!r}; allowed: {', '.join(partners)} "
+                "(add it to scenario.partners)"
+            )
+        power = power.strip().upper()
+    table = raw.get("set")
+    specs = POWER_PARAMETERS if power else GLOBAL_PARAMETERS
+    kind = "power parameters" if power else "global parameters (power parameters need 'power = ...')"
+    if not isinstance(table, dict) or not table:
+        raise ScenarioError(
+            f"{where}: key '{label}.set' must be a table of new values, e.g. set = {{ respect = 0.2 }}; "
+            f"allowed {kind}: {', '.join(specs)}"
+        )
+    values: dict[str, Range] = {}
+    for k, v in table.items():
+        if k not in specs:
+            allowed = ", ".join(specs)
+            hint = ""
+            if not power and k in POWER_PARAMETERS:
+                hint = f"; '{k}' is a power parameter: add '{label}.power' (one of {', '.join(partners)})"
+            raise ScenarioError(f"{where}: unknown parameter {f'{label}.set.{k}'!r}; allowed {kind}: {allowed}{hint}")
+        spec = specs[k]
+        values[k] = _range(v, spec.low, spec.high, f"{label}.set.{k}", where)
+    return Shock(values=values, year=year, at=at, power=power, duration=duration, label=label)
