@@ -119,23 +119,35 @@ def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame, layout=
         for fi, c1, c2, y in zip(f1, false["ccode1"].to_numpy(), false["ccode2"].to_numpy(), fy):
             if fi < len(lcodes) and lcodes[fi] == c1 and 0 <= y < ny:
                 cube[fi, rcodes == c2, y] = False
-    i, j, y = np.nonzero(cube)
-    c1, c2, yr = lcodes[i], rcodes[j], y + y0
-    lo, hi = np.minimum(c1, c2), np.maximum(c1, c2)
+    # per pair (i, j) quantities, then one gather per row through the flat pair index
+    n_r = len(rcodes)
+    pair, y = np.nonzero(cube.reshape(len(lcodes) * n_r, ny))
+    pi_, pj_ = np.divmod(np.arange(len(lcodes) * n_r, dtype=np.int64), n_r)
+    pc1, pc2 = lcodes[pi_], rcodes[pj_]
+    plo, phi = np.minimum(pc1, pc2), np.maximum(pc1, pc2)
+    yr = (y + y0).astype(np.int32)
+    c1, c2 = pc1.astype(np.int32)[pair], pc2.astype(np.int32)[pair]
+    # ISO3 labels: one per state unless a code changed its label within the years
+    lconst = bool(np.all((liso == liso.max(axis=1, keepdims=True)) | ~lm))
+    rconst = bool(np.all((riso == riso.max(axis=1, keepdims=True)) | ~rm))
+    iso1 = liso.max(axis=1)[pi_][pair] if lconst else liso[pair // n_r, y]
+    iso2 = riso.max(axis=1)[pj_][pair] if rconst else riso[pair % n_r, y]
     out = pl.DataFrame({
-        "iso3_1": labels.gather(pl.Series(liso[i, y].view(np.uint32))),
-        "iso3_2": labels.gather(pl.Series(riso[j, y].view(np.uint32))),
-        "ccode1": c1.astype(np.int32),
-        "ccode2": c2.astype(np.int32),
-        "year": yr.astype(np.int32),
-        "_dkey": (lo * 1024 + hi) * 4096 + yr,
-        "_group": rent["_group"].gather(pl.Series(j.astype(np.uint32))),
+        "iso3_1": labels.gather(pl.Series(iso1.astype(np.uint32))),
+        "iso3_2": labels.gather(pl.Series(iso2.astype(np.uint32))),
+        "ccode1": c1,
+        "ccode2": c2,
+        "year": yr,
+        "_dkey": ((plo * 1024 + phi) * 4096)[pair] + yr,
+        "_group": rent["_group"].gather(pl.Series(pj_[pair].astype(np.uint32))),
     })
     if layout is not None:
         pos, n = layout
-        a, b = pos[lo], pos[hi]
-        ok = (a >= 0) & (b >= 0) & (yr >= Y0) & (yr < Y0 + YEARS)
-        slot = (a * (2 * n - a - 1) // 2 + (b - a - 1)) * YEARS + (yr - Y0)
+        a, b = pos[plo], pos[phi]
+        pair_ok = (a >= 0) & (b >= 0) & (a < b)
+        base = np.where(pair_ok, (a * (2 * n - a - 1) // 2 + (b - a - 1)) * YEARS - Y0, -(10**12))
+        slot = base[pair] + yr
+        ok = (slot >= 0) & (yr >= Y0) & (yr < Y0 + YEARS)
         out = out.with_columns(pl.Series("_dslot", np.where(ok, slot, -1)))
     return out
 
