@@ -97,11 +97,11 @@ RAW_KEYS = ["cow_states", "unvotes", "idealpoints", "atop", "cow_igo", "cow_nmc"
 def from_raw_files(shared: Path, home: Path) -> pl.DataFrame:
     """Raw published files -> store -> panel with UN agreement (``multivector data rebuild``):
     the R data files are read in parallel processes, then imported in one transaction."""
-    from multivector.starter_pack import build_all
+    from multivector.starter_pack import iter_build
 
     store = Store(home / "raw.duckdb")
-    built = build_all(shared, RAW_KEYS)
-    store.import_many([(meta, tables, cov, str(shared)) for _, tables, meta, cov in built], origin="rebuild")
+    store.import_many(((meta, tables, cov, str(shared)) for _, tables, meta, cov in iter_build(shared, RAW_KEYS)),
+                      origin="rebuild")
     return mv.dyad_years(years=YEARS, store=store).add_un_votes().add_alliances().add_igos().add_capabilities().add_distance().df
 
 

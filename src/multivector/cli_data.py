@@ -130,17 +130,24 @@ def rebuild(
     """Re-derive the store from raw published files (all starter-pack sources), in one transaction."""
     from rich.progress import Progress
 
-    from multivector.starter_pack import PACK_SOURCES, build_all
+    from multivector.starter_pack import PACK_SOURCES, iter_build
     from multivector.store import default_store
 
     keys = [k.strip() for k in only.split(",")] if only else None
     n = len([s for s in PACK_SOURCES if not keys or s.key in keys])
+    built: list[str] = []
     with Progress(console=console, transient=True) as prog:
-        task = prog.add_task("reading raw files", total=n + 1)
-        built = build_all(from_, keys, jobs, progress=lambda key: prog.advance(task))
-        prog.update(task, description="writing to the store")
-        default_store().import_many([(meta, tables, cov, str(from_)) for _, tables, meta, cov in built], origin="rebuild")
-        prog.advance(task)
+        task = prog.add_task("reading raw files", total=n)
+
+        def items():
+            # each source is written into the (one) transaction while the others are still read
+            for key, tables, meta, cov in iter_build(from_, keys, jobs):
+                built.append(key)
+                prog.update(task, description=f"read {key}")
+                prog.advance(task)
+                yield meta, tables, cov, str(from_)
+
+        default_store().import_many(items(), origin="rebuild")
     console.print(f"[green]✓[/] rebuilt {len(built)} sources from {from_}")
 
 

@@ -8,7 +8,7 @@ files on first use, so the main job runs offline on a fresh machine.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,15 +111,20 @@ def _build_one(spec: PackSource, root: str) -> tuple[str, dict[str, pl.DataFrame
     return spec.key, tables, meta, observed_coverage(spec.key, tables)
 
 
-def build_all(
+def _input_size(path: Path) -> int:
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+    return path.stat().st_size if path.exists() else 0
+
+
+def iter_build(
     root: str | Path,
     only: list[str] | None = None,
     jobs: int | None = None,
-    progress=None,
-) -> list[tuple[str, dict[str, pl.DataFrame], SourceMeta, tuple[int, int] | None]]:
-    """Read and derive every pack source from the raw files under ``root``, in parallel
-    processes (reading R data files is the slow part and holds the GIL). ``progress(key)`` is
-    called as each source finishes. Results come back in :data:`PACK_SOURCES` order."""
+) -> Iterator[tuple[str, dict[str, pl.DataFrame], SourceMeta, tuple[int, int] | None]]:
+    """Read and derive every pack source from the raw files under ``root`` in parallel processes
+    (reading R data files is the slow part and holds the GIL), yielding each source as soon as it
+    is ready — so a caller can write one source to the store while the others are still read."""
     import os
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -130,25 +135,35 @@ def build_all(
 
         raise DataError("raw file(s) not found: " + ", ".join(missing), hint="point --from at a folder laid out like shared/data")
     jobs = jobs or min(len(specs), os.cpu_count() or 1)
-    results = {}
     if jobs <= 1:
         for spec in specs:
-            results[spec.key] = _build_one(spec, str(root))
-            if progress:
-                progress(spec.key)
-    else:
-        # slowest first, so that the big R files start at once
-        order = sorted(specs, key=lambda s: -(Path(root) / s.path).stat().st_size if (Path(root) / s.path).is_file() else 0)
-        import multiprocessing
+            yield _build_one(spec, str(root))
+        return
+    # largest inputs first, so that the slowest reads start at once
+    order = sorted(specs, key=lambda s: -_input_size(Path(root) / s.path))
+    import multiprocessing
 
-        # "spawn", not "fork": forking a process whose Polars/DuckDB threads are running can deadlock
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_build_one, spec, str(root)): spec.key for spec in order}
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                if progress:
-                    progress(futures[fut])
-    return [results[s.key] for s in specs]
+    # "spawn", not "fork": forking a process whose Polars/DuckDB threads are running can deadlock
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_build_one, spec, str(root)) for spec in order]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def build_all(
+    root: str | Path,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    progress=None,
+) -> list[tuple[str, dict[str, pl.DataFrame], SourceMeta, tuple[int, int] | None]]:
+    """:func:`iter_build`, collected in :data:`PACK_SOURCES` order; ``progress(key)`` is called as
+    each source finishes."""
+    results = {}
+    for item in iter_build(root, only, jobs):
+        results[item[0]] = item
+        if progress:
+            progress(item[0])
+    return [results[s.key] for s in PACK_SOURCES if s.key in results]
 
 
 def manifest() -> dict:

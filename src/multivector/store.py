@@ -17,7 +17,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -268,7 +268,7 @@ class Store:
 
     def import_many(
         self,
-        items: list[tuple[SourceMeta, Mapping[str, pl.DataFrame], tuple[int, int] | None, str]],
+        items: Iterable[tuple[SourceMeta, Mapping[str, pl.DataFrame], tuple[int, int] | None, str]],
         *,
         origin: str = "import",
     ) -> None:
