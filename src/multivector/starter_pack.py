@@ -101,9 +101,9 @@ def observed_coverage(key: str, tables: dict[str, pl.DataFrame]) -> tuple[int, i
         cov = mod.data_coverage(tables)
         if cov is not None:
             return int(cov[0]), int(cov[1])
-    lo = [int(df["year"].min()) for df in tables.values() if "year" in df.columns and df["year"].null_count() < df.height]
-    hi = [int(df["year"].max()) for df in tables.values() if "year" in df.columns and df["year"].null_count() < df.height]
-    return (min(lo), max(hi)) if lo else None
+    from multivector.sources.base import year_span
+
+    return year_span(tables)
 
 
 def _build_one(spec: PackSource, root: str) -> tuple[str, dict[str, pl.DataFrame], SourceMeta, tuple[int, int] | None]:

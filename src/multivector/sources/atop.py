@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table, undirected
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table, unordered_pairs
 
 KINDS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 
@@ -43,17 +43,7 @@ def read(path: str | Path) -> pl.DataFrame:
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Rows with at least one obligation, one row per unordered pair (ccode1 < ccode2)."""
-    both = pl.concat([
-        df,
-        df.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year", *KINDS),
-    ])
-    out = (
-        undirected(both)
-        .group_by(["ccode1", "ccode2", "year"])
-        .agg([pl.col(k).max() for k in KINDS])
-        .filter(pl.sum_horizontal(KINDS) > 0)
-        .sort(["ccode1", "ccode2", "year"])
-    )
+    out = unordered_pairs(df, KINDS, how="max").filter(pl.sum_horizontal(KINDS) > 0)
     return {"atop_dyad_year": out}
 
 

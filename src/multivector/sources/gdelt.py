@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, check_not_empty, download, existing_file
+from multivector.sources.base import SourceMeta, check_not_empty, download, existing_file, year_span
 from multivector.sources.facts import iso3_codes
 
 META = SourceMeta(
@@ -355,10 +355,7 @@ def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
     Pass it as the store coverage so that the panel returns null (not 0 events) for the years a
     user's GDELT files do not cover.
     """
-    t = tables.get("gdelt_dyad_year")
-    if t is None or t.height == 0:
-        return None
-    return int(t["year"].min()), int(t["year"].max())
+    return year_span(tables, "gdelt_dyad_year")
 
 
 # ---------------------------------------------------------------------------------------------

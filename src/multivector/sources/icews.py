@@ -17,6 +17,7 @@ import polars as pl
 
 from multivector.errors import DataError
 from multivector.sources.base import (
+    year_span,
     SourceMeta,
     cast_numeric,
     check_not_empty,
@@ -125,7 +126,4 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
     """First and last year in the derived ``icews_dyad_year`` (the years this import covers)."""
-    t = tables.get("icews_dyad_year")
-    if t is None or t.height == 0:
-        return None
-    return int(t["year"].min()), int(t["year"].max())
+    return year_span(tables, "icews_dyad_year")

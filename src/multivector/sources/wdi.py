@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, download, existing_file
+from multivector.sources.base import SourceMeta, download, existing_file, year_span
 from multivector.sources.facts import iso3_codes
 
 META = SourceMeta(
@@ -228,10 +228,7 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
     """First and last year in the derived ``wdi_state_year`` (the years this import covers)."""
-    t = tables.get("wdi_state_year")
-    if t is None or t.height == 0:
-        return None
-    return int(t["year"].min()), int(t["year"].max())
+    return year_span(tables, "wdi_state_year")
 
 
 def api_url(indicator: str, country: str = "all") -> str:
