@@ -339,58 +339,39 @@ class Store:
         return self.path.stat().st_mtime if self.path.exists() else 0.0
 
     def keyed(self, name: str, kind: str, ccodes: list[int] | None = None, columns: list[str] | None = None) -> pl.DataFrame:
-        """A table with a packed Int64 join key added (``_dkey`` for unordered dyad-years keyed
-        by ccode1 < ccode2, ``_skey`` for state-years), sorted by it and cached like :meth:`table`.
+        """A dyad-year (``kind="dyad"``) or state-year table with its packed key ``_dkey`` /
+        ``_skey`` — added, and the rows sorted by it, when the table was stored (see
+        :func:`_keyed_select`).
 
-        With ``ccodes`` (a small panel), only the rows that involve those states are read, with a
-        filtered query instead of loading the whole table."""
-        from multivector.panel.keys import dyad_key, state_key
-
+        ``columns``: only the key and these columns (a third of the bytes of a whole dyad table).
+        ``ccodes`` (a small panel): only the rows involving those states, by a filtered query;
+        otherwise the result is cached in this process until the store changes."""
+        key = "_dkey" if kind == "dyad" else "_skey"
+        cols = "*" if columns is None else ", ".join(f'"{c}"' for c in [key, *columns])
+        sql = f'SELECT {cols} FROM "{name}"'
         if ccodes is not None:
             codes = ", ".join(str(int(c)) for c in sorted(set(ccodes)))
             where = f"ccode1 IN ({codes}) OR ccode2 IN ({codes})" if kind == "dyad" else f"ccode IN ({codes})"
-            try:
-                df = self.query(f'SELECT * FROM "{name}" WHERE {where}')
-            except duckdb.CatalogException:
-                return self.table(name)  # raises the helpful StoreError
-            if ("_dkey" if kind == "dyad" else "_skey") in df.columns:
-                return df.sort("_dkey" if kind == "dyad" else "_skey")
-            if kind == "dyad":
-                df = df.with_columns(dyad_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_dkey"))
-                return df.unique("_dkey", keep="first", maintain_order=True).sort("_dkey")
-            df = df.with_columns(state_key(pl.col("ccode"), pl.col("year")).alias("_skey"))
-            return df.unique("_skey", keep="first", maintain_order=True).sort("_skey")
-        key = "_dkey" if kind == "dyad" else "_skey"
-        if columns is not None:
-            # only the key and the wanted columns: a third of the bytes of a whole dyad table
-            cache_name = f"{name}#{key}#{','.join(columns)}"
-            mtime = self._mtime()
-            hit = self._cache.get(cache_name)
-            if hit and hit[0] == mtime:
-                return hit[1]
-            cols = ", ".join(f'"{c}"' for c in [key, *columns])
-            try:
-                df = self.query(f'SELECT {cols} FROM "{name}"')
-            except (duckdb.CatalogException, duckdb.BinderException):
-                df = None
-            if df is not None:
-                self._cache[cache_name] = (mtime, df)
-                return df
-        cache_name = f"{name}#{kind}"
-        base = self.table(name)
-        if key in base.columns:
-            return base  # keyed and sorted when it was stored
+            return self._keyed_query(name, key, f"{sql} WHERE {where} ORDER BY {key}")
+        cache_name = f"{name}#{cols}"
+        mtime = self._mtime()
         hit = self._cache.get(cache_name)
-        if hit and hit[1].height == base.height and hit[0] == self._cache[name][0]:
+        if hit and hit[0] == mtime:
             return hit[1]
-        if kind == "dyad":
-            df = base.with_columns(dyad_key(pl.col("ccode1"), pl.col("ccode2"), pl.col("year")).alias("_dkey"))
-            df = df.unique("_dkey", keep="first", maintain_order=True).sort("_dkey")
-        else:
-            df = base.with_columns(state_key(pl.col("ccode"), pl.col("year")).alias("_skey"))
-            df = df.unique("_skey", keep="first", maintain_order=True).sort("_skey")
-        self._cache[cache_name] = (self._cache[name][0], df)
+        df = self._keyed_query(name, key, sql)
+        self._cache[cache_name] = (mtime, df)
         return df
+
+    def _keyed_query(self, name: str, key: str, sql: str) -> pl.DataFrame:
+        try:
+            return self.query(sql)
+        except duckdb.CatalogException:
+            return self.table(name)  # raises the StoreError that says how to load the source
+        except duckdb.BinderException:
+            raise StoreError(
+                f"the store table '{name}' has no join key {key}; reload it with `multivector data reset` "
+                "(or import its source again)"
+            ) from None
 
     def code_layout(self) -> tuple["np.ndarray", int]:
         """COW code -> dense position (for :meth:`dense_index`), from the state list."""

@@ -12,7 +12,7 @@ from multivector import countries
 from multivector.errors import PanelError
 from multivector.panel.frame import DyadPanel, StatePanel
 from multivector.panel._join import SMALL_PANEL
-from multivector.panel.keys import YEARS, Y0
+from multivector.panel.keys import YEARS, Y0, pair_offset
 from multivector.store import Store, default_store
 
 DEFAULT_YEARS = (1946, 2019)
@@ -145,7 +145,7 @@ def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame, layout=
         pos, n = layout
         a, b = pos[plo], pos[phi]
         pair_ok = (a >= 0) & (b >= 0) & (a < b)
-        base = np.where(pair_ok, (a * (2 * n - a - 1) // 2 + (b - a - 1)) * YEARS - Y0, -(10**12))
+        base = np.where(pair_ok, pair_offset(a, b, n) - Y0, -(10**12))
         slot = base[pair] + yr
         ok = (slot >= 0) & (yr >= Y0) & (yr < Y0 + YEARS)
         out = out.with_columns(pl.Series("_dslot", np.where(ok, slot, -1)))

@@ -1,7 +1,9 @@
 """Packed Int64 join keys: one integer column joins faster than three.
 
-COW codes are below 1024 and years below 4096, so (low code, high code, year) and (code, year)
-pack losslessly.
+COW codes are below 1024 and years below 4096, so they pack losslessly:
+undirected dyad-year ``_dkey = (low code · 1024 + high code) · 4096 + year`` and state-year
+``_skey = code · 4096 + year`` (added in SQL when a table is stored, see
+``multivector.store._keyed_select``; the dyad-year skeleton computes ``_dkey`` in NumPy).
 """
 
 from __future__ import annotations
@@ -9,30 +11,26 @@ from __future__ import annotations
 import polars as pl
 
 
-def dyad_key(c1: pl.Expr, c2: pl.Expr, year: pl.Expr) -> pl.Expr:
-    lo = pl.min_horizontal(c1, c2).cast(pl.Int64)
-    hi = pl.max_horizontal(c1, c2).cast(pl.Int64)
-    return (lo * 1024 + hi) * 4096 + year.cast(pl.Int64)
-
-
 def directed_key(c1: pl.Expr, c2: pl.Expr, year: pl.Expr) -> pl.Expr:
     return (c1.cast(pl.Int64) * 1024 + c2.cast(pl.Int64)) * 4096 + year.cast(pl.Int64)
 
 
-def state_key(c: pl.Expr, year: pl.Expr) -> pl.Expr:
-    return c.cast(pl.Int64) * 4096 + year.cast(pl.Int64)
-
-
 # -- dense positions -------------------------------------------------------------------------
 # A (low code, high code, year) triple maps to a position in a dense array of
-# n(n−1)/2 × YEARS slots (the upper triangle of code pairs, n = number of COW codes); a table's "dense index" holds, at each slot, the row of the table
-# with that key (or -1). Looking a dyad up is then one array read instead of a binary search.
+# n(n−1)/2 × YEARS slots (the upper triangle of code pairs, n = number of COW codes); a table's
+# "dense index" holds, at each slot, the row of the table with that key (or -1). Looking a dyad up is then one array read instead of a binary search.
 
 Y0, YEARS = 1816, 216  # 1816–2031
 
 
+def pair_offset(a: "np.ndarray", b: "np.ndarray", n_codes: int) -> "np.ndarray":
+    """First dense slot of the code-position pair (a, b), a < b: its upper-triangle index × YEARS."""
+    a = a.astype("int64")
+    return (a * (2 * n_codes - a - 1) // 2 + (b - a - 1)) * YEARS
+
+
 def dense_positions(keys: "np.ndarray", code_pos: "np.ndarray", n_codes: int) -> "np.ndarray":
-    """Dense slot of each packed undirected dyad key (``dyad_key``); -1 where it cannot be placed."""
+    """Dense slot of each packed undirected dyad key (``_dkey``); -1 where it cannot be placed."""
     import numpy as np
 
     year = keys % 4096
@@ -41,10 +39,7 @@ def dense_positions(keys: "np.ndarray", code_pos: "np.ndarray", n_codes: int) ->
     pl_, ph = code_pos[lo.clip(0, 1023)], code_pos[hi.clip(0, 1023)]
     ok = (pl_ >= 0) & (ph >= 0) & (year >= Y0) & (year < Y0 + YEARS) & (keys >= 0)
     ok &= pl_ < ph
-    a = pl_.astype(np.int64)
-    tri = a * (2 * n_codes - a - 1) // 2 + (ph - a - 1)
-    out = tri * YEARS + (year - Y0)
-    return np.where(ok, out, -1)
+    return np.where(ok, pair_offset(pl_, ph, n_codes) + (year - Y0), -1)
 
 
 def dense_index(keys: "np.ndarray", code_pos: "np.ndarray", n_codes: int) -> "np.ndarray":
