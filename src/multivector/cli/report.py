@@ -22,7 +22,7 @@ YearsOpt = Annotated[Optional[str], typer.Option("--years", "-y", help="First-la
 
 
 def _years(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
-    from multivector.cli_data import parse_years
+    from multivector.cli.data import parse_years
 
     return parse_years(text, default)
 

@@ -1,7 +1,7 @@
 """The ``multivector`` command: a thin Typer app over the public API.
 
-Each capability registers its own commands from its package (``register(app)``), so this file
-only wires them together and turns :class:`~multivector.errors.MultivectorError` into a clear
+One module of this package per command family (``data``, ``report``, ``simulate`` …), each with
+a ``register(app)``; this file only wires them together and turns :class:`~multivector.errors.MultivectorError` into a clear
 message and exit status 2 instead of a traceback.
 """
 
@@ -48,9 +48,9 @@ def _root(
 # Modules that add commands to the app. A module that is not there yet is skipped, so that a
 # partial install still has a working CLI.
 _COMMAND_MODULES = (
-    "multivector.cli_data",
-    "multivector.report.cli",
-    "multivector.sim.cli",
+    "multivector.cli.data",
+    "multivector.cli.report",
+    "multivector.cli.simulate",
 )
 
 for _name in _COMMAND_MODULES:
@@ -75,13 +75,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors come through here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors (typer's own click) with standalone_mode=False
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        sys.exit(getattr(exc, "exit_code", 2))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,5 @@
+"""``python -m multivector`` runs the command line."""
+
+from multivector.cli import main
+
+main()
