@@ -1,0 +1,104 @@
+"""The project's own data as a long engagement frame (every state with every state, plus group
+partners), built once per process from the store through the panel verbs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from multivector.claims.long import Cube, LongPanel, long_from_panel
+
+VERBS = ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_trade")
+DEFAULT_YEARS = (1992, 2019)
+
+_CACHE: dict[tuple, LongPanel] = {}
+
+
+def _store_key(store: Any) -> tuple:
+    try:
+        prov = store.provenance()
+        return (str(store.path), prov.height, tuple(prov.columns), str(prov.row(-1)) if prov.height else "")
+    except Exception:
+        return (str(getattr(store, "path", id(store))),)
+
+
+def project_long(years: tuple[int, int] | None = None, groups: Sequence[str] = ("EU",), store: Any = None,
+                 fold: dict[str, str] | None = None) -> LongPanel:
+    """Every state's engagement with every state and with each group partner, ``years`` (default
+    1992 to the last year of the UN votes in the store), as a :class:`LongPanel`. Sources a store
+    lacks are left out with a note; years outside a source's coverage are absent, never zero.
+    ``fold`` overrides the folding rule of a measure for the group partners (sensitivity runs)."""
+    import multivector as mv
+    from multivector.errors import PanelError, StoreError
+    from multivector.store import default_store
+
+    store = store or default_store()
+    if years is None:
+        cov = store.coverage("unvotes")
+        years = (DEFAULT_YEARS[0], int(cov[1]) if cov else DEFAULT_YEARS[1])
+    skey = (_store_key(store), tuple(years))
+    key = (*skey, tuple(groups), tuple(sorted((fold or {}).items())))
+    if key in _CACHE:
+        return _CACHE[key]
+    notes: list[str] = []
+
+    def build(partners):
+        p = mv.dyad_years(None, partners=partners, years=years, store=store)
+        for v in VERBS:
+            try:
+                p = getattr(p, v)()
+            except (PanelError, StoreError) as exc:
+                if v != "add_trade" and partners is None:
+                    notes.append(f"{v} skipped: {exc}")
+        return p
+
+    if skey not in _CACHE:
+        base = long_from_panel(build(None))
+        base.notes = notes + base.notes
+        _CACHE[skey] = base
+    base = _CACHE[skey]
+    cubes = dict(base.cubes)
+    grp: dict = {}
+    gnotes: list[str] = []
+    if groups:
+        gl = long_from_panel(build(list(groups)), fold=fold)
+        grp = gl.groups
+        gnotes = gl.notes
+        for key, c in cubes.items():
+            gc = gl.cubes.get(key)
+            if gc is None:
+                continue
+            cubes[key] = _with_groups(c, gc, list(groups))
+    lp = LongPanel(frame=None, notes=base.notes + gnotes, source="panel", groups=grp, cubes=cubes)
+    _CACHE[key] = lp
+    return lp
+
+
+def _with_groups(c: Cube, gc: Cube, groups: list[str]) -> Cube:
+    """The states' cube with the group partners' columns appended (same countries and years)."""
+    add = [g for g in groups if g in gc.partner_index and g not in c.partner_index]
+    if not add:
+        return c
+    extra = np.full((len(c.countries), len(add), len(c.years)), np.nan)
+    for j, g in enumerate(add):
+        src = gc.values[:, gc.partner_index[g], :]
+        for i, country in enumerate(gc.countries):
+            k = c.country_index.get(country)
+            if k is None:
+                continue
+            lo = int(gc.years[0]) - int(c.years[0])
+            seg = src[i]
+            a, b = max(lo, 0), min(lo + len(gc.years), len(c.years))
+            if a < b:
+                extra[k, j, a:b] = seg[a - lo:b - lo]
+    return Cube(np.concatenate([c.values, extra], axis=1), c.countries, [*c.partners, *add], c.years)
+
+
+def alternative_fold() -> dict[str, str]:
+    """The alternative folding rule of every measure (for the sensitivity row)."""
+    from multivector.claims.long import MEASURES
+
+    return {m.name: m.fold_alternative for m in MEASURES.values()}
