@@ -329,7 +329,9 @@ def long_from_panel(
             rules = "; ".join(f"{m} by {rule_of[m]}" for m in wanted)
             notes.append(f"Group partner(s) {', '.join(sorted(groups))} folded from member rows, one rule per quantity "
                          f"({rules}); a year in which any member lacks data gives the group no value.")
-    df = df.filter(pl.col("iso3_1") != pl.col("iso3_2"))
+    from multivector.indices.balance import one_state_per_code
+
+    df = one_state_per_code(df.filter(pl.col("iso3_1") != pl.col("iso3_2")))
     countries = sorted(set(df["iso3_1"].unique().to_list()) | (set(grows["country"].unique().to_list()) if grows is not None else set()))
     partners = sorted(set(df["iso3_2"].unique().to_list()) | set(groups))
     years_all = [df["year"].min(), df["year"].max()] + ([grows["year"].min(), grows["year"].max()] if grows is not None and grows.height else [])

@@ -72,6 +72,7 @@ __all__ = [
     "balance_bootstrap_ci",
     "balance_index",
     "channel_expressions",
+    "one_state_per_code",
 ]
 
 ATOP_COLUMNS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
@@ -81,7 +82,8 @@ CHANNELS: dict[str, str] = {
     "diplomatic": "UN General Assembly vote agreement (un_agree; Voeten), percentile within the session",
     "security": "number of ATOP alliance obligations (sum of atop_* flags; Leeds et al. 2002), percentile",
     "institutions": "share of the state's shared IGO memberships with the powers (dyadigos; Pevehouse et al. 2020), percentile",
-    "events": "share of the state's ICEWS events with the powers (Boschee et al.), percentile",
+    "events": "share of the state's cooperative ICEWS events with the powers (verbal and material cooperation; "
+              "Boschee et al.), percentile",
     "economy": "share of the state's trade with the powers (trade_total), percentile, when trade is loaded",
 }
 """The channels :func:`balance_index` maps from panel columns, with what measures each."""
@@ -483,6 +485,21 @@ def channel_expressions(columns: Sequence[str], events: str = "total") -> dict[s
 
 # ------------------------------------------------------------------------------------ panel level
 
+def one_state_per_code(rows: pl.DataFrame) -> pl.DataFrame:
+    """Where two COW states share an ISO3 code in a year (Germany 1990: 260 and 255), keep the row of
+    the state that continues into the next year (the successor), so each ISO3 dyad-year is one row."""
+    key = ["iso3_1", "iso3_2", "year"]
+    if not {"ccode1", "ccode2"} <= set(rows.columns):
+        return rows.unique(key, keep="first", maintain_order=True)
+    dup = rows.select(pl.struct(key).is_duplicated()).to_series()
+    if not dup.any():
+        return rows
+    pairs = rows.select("ccode1", "ccode2", (pl.col("year") - 1).alias("year"), pl.lit(True).alias("_cont")).unique()
+    d = rows.with_row_index("_i").join(pairs, on=["ccode1", "ccode2", "year"], how="left", nulls_equal=True)
+    d = d.sort(["_cont", "_i"], descending=[True, False], nulls_last=True)
+    return d.unique(key, keep="first").sort("_i").drop("_i", "_cont")
+
+
 def _resolve_country(code: Any, present: set[str]) -> str:
     s = str(code).strip()
     if s in present or s.upper() in present:
@@ -547,7 +564,7 @@ def balance_index(
     *,
     combined_channels: Sequence[str] | None = None,
     peers: Mapping[str, Sequence[str]] | Sequence[str] | str | None = None,
-    events: str = "total",
+    events: str = "cooperative",
     combined: bool = True,
     ci: bool = False,
     n_boot: int = 1000,
@@ -555,6 +572,7 @@ def balance_index(
     seed: int | None = 12345,
     tie: float = TIE,
     min_reference: int = MIN_REFERENCE,
+    details: bool = False,
 ) -> pl.DataFrame:
     """Multi-vector balance of ``country`` (or of every state, ``country=None``) across ``partners``,
     per (year, channel), plus "combined" — **this project's own index** (see the module docstring
@@ -563,7 +581,9 @@ def balance_index(
     ``panel_df`` is a directed dyad-year panel whose side 1 holds **every state** (the reference the
     percentiles are taken among): ``mv.dyad_years(None, partners=[...]).add_un_votes()...``. With
     fewer than ``min_reference`` states on side 1 the positions cannot be formed and ``balance`` is
-    null (``note`` says why). Channels map panel columns (:func:`channel_expressions`); ``channels``
+    null (``note`` says why). Channels map panel columns (:func:`channel_expressions`; events are the
+    cooperative ones by default — conflict is engagement of another kind, not a tilt towards a power —
+    ``events="total"`` counts all four quad classes); ``channels``
     picks a subset by name, or maps new channel names to columns/expressions.
 
     ``combined_channels`` is the fixed channel set of the combined value (default: every channel
@@ -572,8 +592,10 @@ def balance_index(
     {group: [codes]}, or by default the state's UN M49 sub-region.
 
     Returns ``country, year, channel, balance, tilt_partner, tilt, n_partners_with_data, n_channels,
-    evenness, percentile_all, percentile_peers, n_peers, peer_group, note`` (+ ``balance_ci_low``,
-    ``balance_ci_high`` with ``ci=True``: Poisson bootstrap for the events channel only).
+    evenness, percentile_all, percentile_peers`` (+ ``n_peers, peer_group, note`` with
+    ``details=True``; + ``balance_ci_low``, ``balance_ci_high`` with ``ci=True``: Poisson bootstrap
+    for the events channel only). ``note`` says why balance is null when the panel lacks the
+    reference states.
     """
     frame = to_polars(panel_df)
     require_columns(frame, ["iso3_1", "iso3_2", "year"], "balance_index",
@@ -590,7 +612,7 @@ def balance_index(
         raise PanelError(f"balance_index needs at least two distinct great powers; got {list(partners)}")
     if code is not None and code not in present1:
         raise PanelError(f"balance_index: country {code!r} is not on side 1 (iso3_1) of the panel")
-    rows = frame.filter(pl.col("iso3_2").is_in(parts) & (pl.col("iso3_1") != pl.col("iso3_2")))
+    rows = one_state_per_code(frame.filter(pl.col("iso3_2").is_in(parts) & (pl.col("iso3_1") != pl.col("iso3_2"))))
     if rows.height == 0:
         raise PanelError(f"balance_index: the panel has no rows with any of {parts}; build it with those partners")
     available = channel_expressions(rows.columns, events)
@@ -677,6 +699,7 @@ def balance_index(
     order = {n: i for i, n in enumerate(names)}
     out = (out.with_columns(pl.col("channel").replace_strict(order, default=len(order), return_dtype=pl.Int32).alias("_o"))
            .sort(["country", "year", "_o"]).drop("_o"))
-    cols = [*by, *_OUT_COLUMNS, "n_channels", "evenness", "percentile_all", "percentile_peers", "n_peers", "peer_group", "note"]
+    cols = [*by, *_OUT_COLUMNS, "n_channels", "evenness", "percentile_all", "percentile_peers"]
+    cols += ["n_peers", "peer_group", "note"] if details else []
     cols += ["balance_ci_low", "balance_ci_high"] if ci else []
     return out.select(cols)
