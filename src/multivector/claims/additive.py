@@ -38,7 +38,7 @@ import polars as pl
 from multivector.claims import estimators as est
 from multivector.claims.dates import parse_date
 from multivector.claims.long import LongPanel, as_long, group_members_mask
-from multivector.claims.relative import relative_cube
+from multivector.claims.relative import cached_relative
 from multivector.claims.results import ADDITIVE, NO_EVIDENCE, NOT_TESTABLE, SUBTRACTIVE, ClaimResult
 from multivector.errors import PanelError
 from multivector.vocabulary import CHANNELS
@@ -220,7 +220,7 @@ def additive_or_subtractive(
     alpha: float = 0.05,
     first_stage_alpha: float = 0.10,
     min_years: int = 8,
-    n_donors: int = 40,
+    n_donors: int = 30,
     factors: int = 1,
     seed: int = 20130907,
     sensitivity: Any = None,
@@ -277,7 +277,7 @@ def additive_or_subtractive(
         kind = lp.kind(ch, measure)
         rp = np.array([p not in named_set and p != code for p in cube.partners])
         rc = np.array([c != code for c in cube.countries])
-        R, adj = relative_cube(values, cube.country_index[code], rp, rc, log=kind in ("count", "flow"))
+        R, adj = cached_relative(lp, ch, measure, code, named_set, values, rp, rc, kind in ("count", "flow"))
         session = lp.session_indexed(ch, measure)
         year = nd.series_year(session)
         M = R[cube.country_index[code]].T  # years × partners

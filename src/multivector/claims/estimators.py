@@ -137,7 +137,7 @@ def _project_simplex(V: np.ndarray) -> np.ndarray:
 
 
 def simplex_weights_batch(b: np.ndarray, A: np.ndarray, allowed: np.ndarray | None = None, iters: int = 1000,
-                          tol: float = 1e-6) -> np.ndarray:
+                          tol: float = 1e-5) -> np.ndarray:
     """For each problem *i*, weights ``w ≥ 0, Σ w = 1`` minimising ``‖b_i − A_i w‖²`` — the
     outcome-only synthetic control of Abadie, Diamond & Hainmueller (2010) with V = I — solved for
     all problems at once by accelerated projected gradient (FISTA, Beck & Teboulle 2009) with the

@@ -57,6 +57,27 @@ class Adjustment:
         return "; ".join(parts)
 
 
+def _demean(R0: np.ndarray, M: np.ndarray, ref: np.ndarray, axis: int, minimum: int) -> tuple[np.ndarray, np.ndarray]:
+    """Subtract, along ``axis`` (1: partners, 0: countries), the mean over the reference cells —
+    leaving out the cell itself where it is a reference cell. ``R0`` holds 0 where ``M`` is False."""
+    w = ref.astype(R0.dtype)
+    Mf = M.astype(R0.dtype)
+    if axis == 1:
+        S = np.einsum("cpt,p->ct", R0, w)[:, None, :]
+        N = np.einsum("cpt,p->ct", Mf, w)[:, None, :]
+        isref = ref[None, :, None]
+    else:
+        S = np.einsum("cpt,c->pt", R0, w)[None, :, :]
+        N = np.einsum("cpt,c->pt", Mf, w)[None, :, :]
+        isref = ref[:, None, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        loo = (R0 * N - S) / (N - 1)  # R − (S − R)/(N − 1)
+        full = R0 - S / N
+    out = np.where(isref, loo, full)
+    valid = M & (N >= minimum)
+    return np.where(valid, out, np.float32(0.0)).astype(np.float32, copy=False), valid
+
+
 def relative_cube(
     values: np.ndarray,
     country_index: int,
@@ -72,7 +93,7 @@ def relative_cube(
 
     ``ref_partners`` / ``ref_countries`` are boolean masks of the reference cells. See the module
     docstring for the formula; means leave out the cell they are subtracted from."""
-    v = np.array(values, dtype=float)
+    v = np.array(values, dtype=np.float32)  # single precision: half the memory traffic, ample for logs and rates
     use_log = bool(log) and bool(np.all(v[~np.isnan(v)] >= 0))
     if log and min_nonzero > 0:
         with np.errstate(invalid="ignore"):
@@ -90,30 +111,30 @@ def relative_cube(
     named_p = ~rp
     need = nc[named_p] if named_p.any() else nc
     do_py = bool(need.size and need[need > 0].size and need[need > 0].min() >= min_countries)
+    M = ~np.isnan(R)
+    R0 = np.where(M, R, np.float32(0.0))
     for _ in range(max(1, sweeps)):
         if do_cy:
-            Rr = np.where(rp[None, :, None], R, np.nan)
-            S = np.nansum(Rr, axis=1)  # C × T
-            N = (~np.isnan(Rr)).sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                full = S / N
-                loo = (S[:, None, :] - R) / (N[:, None, :] - 1)
-            sub = np.where(rp[None, :, None], loo, full[:, None, :])
-            R = np.where((N >= min_partners)[:, None, :], R - sub, np.nan)
+            R0, M = _demean(R0, M, rp, axis=1, minimum=min_partners)
         if do_py:
-            Rr = np.where(rc[:, None, None], R, np.nan)
-            S = np.nansum(Rr, axis=0)  # P × T
-            N = (~np.isnan(Rr)).sum(axis=0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                full = S / N
-                loo = (S[None, :, :] - R) / (N[None, :, :] - 1)
-            sub = np.where(rc[:, None, None], loo, full[None, :, :])
-            R = np.where((N >= min_countries)[None, :, :], R - sub, np.nan)
+            R0, M = _demean(R0, M, rc, axis=0, minimum=min_countries)
         if not (do_cy and do_py):
             break
+    R = np.where(M, R0, np.nan).astype(np.float64)
     adj = Adjustment(country_year=do_cy, partner_year=do_py, log=use_log, n_reference_partners=int(rp.sum()),
                      n_reference_countries=int(rc.sum()))
     return R, adj
+
+
+def cached_relative(lp, channel: str, measure: str, country: str, named: set[str], values: np.ndarray,
+                    ref_partners: np.ndarray, ref_countries: np.ndarray, log: bool) -> tuple[np.ndarray, Adjustment]:
+    """:func:`relative_cube` remembered on the :class:`~multivector.claims.long.LongPanel` (the
+    additivity and shift claims of one country and partner set share it)."""
+    key = ("relative", channel, measure, country, tuple(sorted(named)), bool(log))
+    if key not in lp._cache:
+        lp._cache[key] = relative_cube(values, list(lp.cube(channel, measure).countries).index(country),
+                                       ref_partners, ref_countries, log)
+    return lp._cache[key]
 
 
 def relative_engagement(

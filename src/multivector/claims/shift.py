@@ -33,7 +33,7 @@ from multivector.claims import estimators as est
 from multivector.claims.additive import _default_others, resolve_code
 from multivector.claims.dates import parse_dates
 from multivector.claims.long import as_long, group_members_mask
-from multivector.claims.relative import relative_cube
+from multivector.claims.relative import cached_relative
 from multivector.claims.results import ClaimResult
 from multivector.errors import PanelError
 from multivector.vocabulary import CHANNELS
@@ -111,7 +111,8 @@ def shift_over_time(
         else:
             rp = np.array([p not in parts and p != code for p in cube.partners])
             rc = np.array([c != code for c in cube.countries])
-            R, adj = relative_cube(values, ci, rp, rc, log=lp.kind(ch, measure) in ("count", "flow"))
+            R, adj = cached_relative(lp, ch, measure, code, set(parts), values, rp, rc,
+                                     lp.kind(ch, measure) in ("count", "flow"))
             S = R[ci]
             what = f"relative engagement ({adj.text()})"
         for p in parts:
