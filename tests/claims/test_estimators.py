@@ -62,11 +62,22 @@ def test_synthetic_control_finds_an_effect_after_the_date_and_none_without_one()
     assert none.p_value > 0.05 and abs(none.fit.effect) < 0.3
 
 
-def test_placebo_share_is_a_two_sided_rank():
+def test_placebo_share_is_a_two_sided_permutation_p_value():
     draws = np.linspace(-1, 1, 201)
-    assert E.placebo_share(0.9, draws) == pytest.approx(22 / 201)
+    assert E.placebo_share(0.9, draws) == pytest.approx((1 + 22) / 202)
     assert E.placebo_share(-0.9, draws) == E.placebo_share(0.9, draws)
+    assert E.placebo_share(5.0, draws) == pytest.approx(1 / 202)  # never zero
     assert np.isnan(E.placebo_share(0.5, np.array([])))
+
+
+def test_focus_placebo_keeps_the_focus_series_and_subsets_draw_without_replacement():
+    rng = np.random.default_rng(0)
+    f = np.linspace(-1, 1, 20)
+    Z = np.column_stack([f + rng.normal(0, 0.01, 20), -f, rng.normal(size=20)])
+    r = E.focus_correlations(f, Z)
+    assert r[0] == pytest.approx(1, abs=1e-3) and r[1] == pytest.approx(-1)
+    m = E.subset_means(np.array([1.0, 2.0, 3.0]), 3, 5, rng)
+    assert np.allclose(m, 2.0)
 
 
 def test_holm_is_step_down_and_monotone():

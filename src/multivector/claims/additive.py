@@ -94,13 +94,34 @@ def _pool(M, rows_ok, pool_idx):
     return Z[:, Z.std(axis=0) > 0] if Z.size else Z
 
 
-def _defactor(Z: np.ndarray, series: list[np.ndarray], k: int) -> tuple[np.ndarray, list[np.ndarray], int]:
+def _n_factors(Zs: np.ndarray, kmax: int = 3) -> int:
+    """Number of common factors by Bai & Ng's (2002) IC_p2:
+    ``ln V(k) + k (N + T)/(N T) ln min(N, T)``, V(k) the mean squared residual after k components."""
+    T, N = Zs.shape
+    _, sv, _ = np.linalg.svd(Zs, full_matrices=False)
+    total = float(np.sum(sv ** 2))
+    best, best_ic = 0, np.inf
+    for k in range(0, min(kmax, len(sv) - 1) + 1):
+        v = max(float(np.sum(sv[k:] ** 2)) / (N * T), 1e-300)
+        ic = np.log(v) + k * (N + T) / (N * T) * np.log(min(N, T))
+        if ic < best_ic:
+            best, best_ic = k, ic
+    return best if total > 0 else 0
+
+
+def _defactor(Z: np.ndarray, series: list[np.ndarray], k: int | str) -> tuple[np.ndarray, list[np.ndarray], int]:
     """Remove the middle power's remaining common factors: the first ``k`` principal components of its
     placebo partners' relative engagement (standardised), regressed out of every series with its own
-    loading — common shocks that hit partners unequally (interactive effects; Bai 2009, Pesaran 2006)."""
-    if k <= 0 or Z.shape[1] < max(10, 2 * k) or Z.shape[0] < k + 5:
+    loading — common shocks that hit partners unequally (interactive effects; Bai 2009, Pesaran 2006).
+    ``k="auto"`` picks the number by Bai & Ng's (2002) IC_p2, at most 3."""
+    if Z.shape[1] < 10 or Z.shape[0] < 8:
         return Z, series, 0
     Zs = (Z - Z.mean(axis=0)) / Z.std(axis=0, ddof=1)
+    if k == "auto":
+        k = _n_factors(Zs)
+    k = int(k)
+    if k <= 0 or Z.shape[0] < k + 5:
+        return Z, series, 0
     U, _, _ = np.linalg.svd(Zs, full_matrices=False)
     X = np.column_stack([np.ones(Z.shape[0]), U[:, :k]])
     P = X @ np.linalg.pinv(X)
@@ -108,17 +129,43 @@ def _defactor(Z: np.ndarray, series: list[np.ndarray], k: int) -> tuple[np.ndarr
     return res(Z), [res(v) for v in series], k
 
 
-def _within_and_placebo(M, cols, years, focus, others, named, n_placebo, level, min_years, rng, factors=1):
+def _changes(v: np.ndarray) -> int:
+    """Years in which a raw series changed (NaN gaps ignored)."""
+    v = v[~np.isnan(v)]
+    return int(np.sum(np.abs(np.diff(v)) > 1e-12)) if v.size > 1 else 0
+
+
+def _within_and_placebo(M, cols, years, focus, others, named, n_placebo, level, min_years, rng, factors=2,
+                        weight=None, n_pool=100, raw=None, min_changes=3):
+    """Within and placebo readings for each other partner, and the set-level reading. Placebo
+    partners are the ``n_pool`` partners (not named) with most engagement with the middle power
+    (``weight``: its mean raw engagement with each partner), so that great powers are compared with
+    the middle power's other big partners rather than with states it hardly deals with."""
     rows: dict = {}
     if focus not in cols:
         for j in others:
             rows[j] = {"status": f"no data on {focus} for this channel"}
         return rows
     f = M[:, cols.index(focus)]
-    pool_idx = [k for k, c in enumerate(cols) if c not in named]
+    raw = M if raw is None else raw
+    changes = {c: _changes(raw[:, k]) for k, c in enumerate(cols)}
+    if changes[focus] < min_changes:
+        for j in others:
+            rows[j] = {"status": f"engagement with {focus} changed in only {changes[focus]} year(s) (at least "
+                                 f"{min_changes} needed: one or two events would carry the whole reading)"}
+        return rows
+    pool_idx = [k for k, c in enumerate(cols) if c not in named and not np.isnan(M[:, k]).all()
+                and changes[c] >= min_changes]
+    if weight is not None and len(pool_idx) > n_pool:
+        w = np.nan_to_num(np.asarray(weight, dtype=float)[pool_idx], nan=-np.inf)
+        pool_idx = [pool_idx[k] for k in np.argsort(-w, kind="stable")[:n_pool]]
     for j in others:
         if j not in cols:
             rows[j] = {"status": f"no data on {j} for this channel"}
+            continue
+        if changes[j] < min_changes:
+            rows[j] = {"status": f"engagement with {j} changed in only {changes[j]} year(s) (at least {min_changes} "
+                                 "needed)"}
             continue
         y = M[:, cols.index(j)]
         ok = ~np.isnan(f) & ~np.isnan(y)
@@ -134,23 +181,23 @@ def _within_and_placebo(M, cols, years, focus, others, named, n_placebo, level, 
             continue
         h = est.hac_slope(zj, zf, level=level)
         r = float(np.corrcoef(zf, zj)[0, 1])
-        draws = est.placebo_correlations(Z, n_placebo, rng) if Z.shape[1] >= 10 else np.array([])
+        draws = est.focus_correlations(zf, Z) if Z.shape[1] >= 10 else np.array([])
         share = est.placebo_share(r, draws) if draws.size else float("nan")
         yrs = years[ok]
-        rows[j] = {"status": "ok", "h": h, "r": r, "draws": draws, "share": share, "n_pool": int(Z.shape[1]),
+        rows[j] = {"status": "ok", "h": h, "r": r, "draws": draws, "share": share, "n_pool": int(draws.size),
                    "years": f"{int(yrs.min())}–{int(yrs.max())}", "n_years": n, "factors": nf}
-    # set level: the mean reading over the testable partners against random partner sets
+    # set level: the mean reading over the testable partners against random sets of placebo partners
     ok_j = [j for j in others if rows[j].get("status") == "ok" and rows[j]["draws"].size]
     if len(ok_j) >= 2:
         Y = np.column_stack([M[:, cols.index(j)] for j in ok_j])
         okrow = ~np.isnan(f) & ~np.isnan(Y).any(axis=1)
         Z = _pool(M, okrow, pool_idx)
-        if okrow.sum() >= min_years and Z.shape[1] >= 10:
+        if okrow.sum() >= min_years and Z.shape[1] >= max(10, 2 * len(ok_j)):
             Z, ser, _ = _defactor(Z, [f[okrow], *[Y[okrow, i] for i in range(len(ok_j))]], factors)
             zf = est.standardise(ser[0])
             rs = [float(np.corrcoef(zf, est.standardise(v))[0, 1]) for v in ser[1:]]
             mean_r = float(np.mean(rs))
-            draws = est.placebo_set_means(Z, len(ok_j), n_placebo, rng)
+            draws = est.subset_means(est.focus_correlations(zf, Z), len(ok_j), n_placebo, rng)
             rows["_set"] = {"partners": ok_j, "r": rs, "mean": mean_r, "draws": draws,
                             "share": est.placebo_share(mean_r, draws), "n_years": int(okrow.sum())}
     return rows
@@ -220,8 +267,10 @@ def additive_or_subtractive(
     alpha: float = 0.05,
     first_stage_alpha: float = 0.10,
     min_years: int = 8,
+    min_changes: int = 3,
     n_donors: int = 30,
-    factors: int = 1,
+    factors: int | str = 2,
+    n_pool: int = 100,
     seed: int = 20130907,
     sensitivity: Any = None,
 ) -> ClaimResult:
@@ -281,8 +330,11 @@ def additive_or_subtractive(
         session = lp.session_indexed(ch, measure)
         year = nd.series_year(session)
         M = R[cube.country_index[code]].T  # years × partners
+        own = values[cube.country_index[code]]
+        cnt = (~np.isnan(own)).sum(axis=1)
+        weight = np.where(cnt > 0, np.nansum(own, axis=1) / np.maximum(cnt, 1), np.nan)
         wp = _within_and_placebo(M, cube.partners, cube.years, f, oth, named_set | ever, n_placebo, level, min_years,
-                                 rng, factors)
+                                 rng, factors, weight=weight, n_pool=n_pool, raw=own.T, min_changes=min_changes)
         cp = _comparison(R, cube, code, f, oth, year, n_donors, named_set | ever, first_stage_alpha)
         ch_rows, overall = _readings(ch, measure, f, oth, wp, cp, alpha, first_stage_alpha, level, adj, nd, session)
         rows.extend(ch_rows)
@@ -291,7 +343,8 @@ def additive_or_subtractive(
     if sensitivity is not None:
         alt = additive_or_subtractive(sensitivity, code, f, oth, channels=chans, date=date, n_placebo=n_placebo,
                                       level=level, alpha=alpha, first_stage_alpha=first_stage_alpha,
-                                      min_years=min_years, n_donors=n_donors, factors=factors, seed=seed)
+                                      min_years=min_years, min_changes=min_changes, n_donors=n_donors, factors=factors,
+                                      n_pool=n_pool, seed=seed)
         base = {r["channel"]: r["reading"] for r in rows if r["design"] == "overall"}
         for r in alt.overall():
             sens.append({"channel": r["channel"], "rule": "main", "reading": base.get(r["channel"]),
@@ -334,7 +387,14 @@ def _readings(ch, measure, f, oth, wp, cp, alpha, fs_alpha, level, adj, nd, sess
             pj.append(float("nan"))
         else:
             pj.append(max(w["h"]["p_value"], w["share"]))
-    a_path = alpha / 2  # two routes to a claim (partner by partner, or all partners together): Bonferroni
+    # Two routes to a claim — partner by partner (Holm over the partners) and all partners together —
+    # share α (Bonferroni). When the placebo pool is too small for any single partner to reach the Holm
+    # level (its smallest possible p is 1/(1 + pool)), the whole α goes to the joint route.
+    k_test = sum(1 for j in oth if wp[j].get("status") == "ok" and wp[j]["draws"].size)
+    pool_n = min((wp[j]["draws"].size for j in oth if wp[j].get("status") == "ok" and wp[j]["draws"].size), default=0)
+    per_partner_possible = k_test > 0 and 1.0 / (1 + pool_n) <= (alpha / 2) / k_test
+    a_path = alpha / 2 if per_partner_possible and wp.get("_set") is not None else (alpha if per_partner_possible else 0.0)
+    a_set = alpha - a_path if wp.get("_set") is not None else 0.0
     adjp = est.holm(pj)
     evidence: dict[str, int] = {}
     for j, padj in zip(oth, adjp):
@@ -363,8 +423,9 @@ def _readings(ch, measure, f, oth, wp, cp, alpha, fs_alpha, level, adj, nd, sess
             pnote = f"fewer than 10 other partners with complete data ({w['n_pool']}): no placebo distribution"
         else:
             pr = sign if share <= alpha else NO_EVIDENCE
-            pnote = (f"{share:.1%} of {dist.size} random partner pairs co-move at least as strongly; "
-                     f"their middle 95% spans {plc['p2_5']:+.2f} to {plc['p97_5']:+.2f}")
+            pnote = (f"engagement with {f} co-moves at least as strongly with {int(round(share * (dist.size + 1))) - 1} of "
+                     f"{dist.size} other partners of the middle power (p = {share:.3f}); their middle 95% spans "
+                     f"{plc['p2_5']:+.2f} to {plc['p97_5']:+.2f}")
         rows.append({"design": "placebo", "channel": ch, "partner": j, "reading": pr, "estimate": r, "ci_low": None,
                      "ci_high": None, "placebo": plc, "measure": measure, "p_value": share, "p_holm": padj,
                      "n_years": w["n_years"], "years": w["years"], "note": pnote})
@@ -432,10 +493,10 @@ def _readings(ch, measure, f, oth, wp, cp, alpha, fs_alpha, level, adj, nd, sess
         set_plc = {"n": int(st["draws"].size), "share_as_extreme": st["share"],
                    "p2_5": float(np.quantile(st["draws"], 0.025)), "median": float(np.median(st["draws"])),
                    "p97_5": float(np.quantile(st["draws"], 0.975))}
-        if same and st["share"] <= a_path:
+        if same and st["share"] <= a_set:
             set_sign = 1 if st["mean"] > 0 else -1
-        set_note = (f"; all {len(st['partners'])} partners together: mean {st['mean']:+.2f}, "
-                    f"{st['share']:.1%} of random partner sets as extreme"
+        set_note = (f"; all {len(st['partners'])} partners together: mean {st['mean']:+.2f} against random sets of "
+                    f"{len(st['partners'])} other partners (p = {st['share']:.3f})"
                     + ("" if same else ", signs differ so no shared direction"))
     signs = set(evidence.values()) | ({set_sign} if set_sign else set())
     est_mean = st["mean"] if st is not None else float(np.mean([wp[j]["r"] for j in tested]))

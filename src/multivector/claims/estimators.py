@@ -100,13 +100,37 @@ def placebo_set_means(Z: np.ndarray, k: int, n_draws: int, rng: np.random.Genera
     return vals[~np.isnan(vals)]
 
 
+def focus_correlations(zf: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """Correlation over time of the focus series with each placebo partner (columns of ``Z``): what
+    the same reading gives for partners with no reason to be related. Keeping the focus series
+    fixed keeps its persistence (a trending focus correlates widely with anything), so the reference
+    is the right one for a reading on that focus (a partner-permutation test)."""
+    if Z.size == 0:
+        return np.array([])
+    sd = Z.std(axis=0, ddof=1)
+    Zs = (Z - Z.mean(axis=0)) / np.where(sd > 0, sd, np.nan)
+    f = (zf - zf.mean()) / zf.std(ddof=1)
+    r = (Zs.T @ f) / (len(f) - 1)
+    return r[~np.isnan(r)]
+
+
+def subset_means(values: np.ndarray, k: int, n_draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``k`` values drawn without replacement, ``n_draws`` times: the set-level reading for
+    random sets of ``k`` placebo partners."""
+    n = values.size
+    if n < k or k < 1:
+        return np.array([])
+    idx = np.argsort(rng.random((n_draws, n)), axis=1)[:, :k]
+    return values[idx].mean(axis=1)
+
+
 def placebo_share(observed: float, placebo: np.ndarray) -> float:
-    """Share of placebo readings at least as far from zero as the observed one (two-sided):
-    ``#{|r_b| ≥ |r|} / B`` — a permutation-style p-value (Abadie, Diamond & Hainmueller 2010 use
-    the same logic across units)."""
+    """Permutation p-value of a reading among placebo readings (two-sided):
+    ``(1 + #{|r_b| ≥ |r|}) / (1 + B)`` (the observed reading counts as one of the arrangements;
+    Phipson & Smyth 2010). Abadie, Diamond & Hainmueller (2010) use the same logic across units."""
     if placebo.size == 0 or not np.isfinite(observed):
         return float("nan")
-    return float(np.mean(np.abs(placebo) >= abs(observed) - 1e-12))
+    return float((1 + np.sum(np.abs(placebo) >= abs(observed) - 1e-12)) / (1 + placebo.size))
 
 
 def holm(p: list[float]) -> list[float]:

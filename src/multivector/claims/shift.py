@@ -123,8 +123,9 @@ def shift_over_time(
             have = ~np.isnan(y_all)
             years = cube.years[have]
             y = y_all[have]
+            comp = _composition_years(lp, p) if p in groups else set()
             if census:
-                rows.append(_census_row(ch, p, measure, what, years, y, named_dates, session))
+                rows.append(_census_row(ch, p, measure, what, years, y, named_dates, session, comp))
                 continue
             if y.size < min_years:
                 rows.append(_row(ch, p, measure, None, f"{y.size} years of data (at least {min_years} needed)",
@@ -137,7 +138,13 @@ def shift_over_time(
                 rows.append(_row(ch, p, measure, None, "the series does not vary", named_dates, session))
                 continue
             bt = est.sup_f_break(y, years, n_boot=n_boot, rng=rng)
-            rows.append(_tested_row(ch, p, measure, what, bt, named_dates, session, alpha, top_share))
+            row = _tested_row(ch, p, measure, what, bt, named_dates, session, alpha, top_share)
+            near = sorted(c for c in comp if abs(c - bt.break_year) <= 1)
+            if near:
+                row["composition_change"] = near
+                row["note"] += (f"; {p}'s membership changed in {', '.join(map(str, near))}: a shift there may be the "
+                                "change of members, not of ties")
+            rows.append(row)
             session_note = session_note or session
     # Holm over partners within a channel for the sup-F test
     for ch in chans:
@@ -186,8 +193,16 @@ def _row(ch, p, measure, what, why, named_dates, session):
             "dates": dates, "p_value": None, "note": f"not testable: {why}"}
 
 
-def _census_row(ch, p, measure, what, years, y, named_dates, session):
-    """Obligations are a census of treaties: report when they changed, no test needed."""
+def _composition_years(lp, group: str) -> set[int]:
+    """Years in which a group partner's membership changed (enlargements, exits)."""
+    spans = lp.group_spans(group)
+    ys = sorted(spans)
+    return {y for a, y in zip(ys, ys[1:]) if set(spans[a]) != set(spans[y])}
+
+
+def _census_row(ch, p, measure, what, years, y, named_dates, session, composition=frozenset()):
+    """Obligations are a census of treaties: report when they changed, no test needed. For a group
+    partner, a change in a year its membership changed is a change of members, not a treaty."""
     dates = _date_entries(named_dates, session)
     if y.size < 2:
         for e in dates:
@@ -195,7 +210,9 @@ def _census_row(ch, p, measure, what, years, y, named_dates, session):
         return {"channel": ch, "partner": p, "measure": measure, "estimated_break": None, "break_detected": False,
                 "dates": dates, "p_value": None, "note": "not testable: too few years"}
     ch_idx = np.flatnonzero(np.diff(y) != 0) + 1
-    changes = [{"year": int(years[i]), "from": float(y[i - 1]), "to": float(y[i])} for i in ch_idx]
+    allc = [{"year": int(years[i]), "from": float(y[i - 1]), "to": float(y[i])} for i in ch_idx]
+    changes = [c for c in allc if c["year"] not in composition]
+    members = [c["year"] for c in allc if c["year"] in composition]
     for e in dates:
         yr = e["series_year"]
         if yr < years.min() or yr > years.max():
@@ -211,8 +228,10 @@ def _census_row(ch, p, measure, what, years, y, named_dates, session):
             "estimated_break": biggest["year"] if biggest else None, "break_detected": bool(changes),
             "changes": changes, "p_value": None, "years": f"{int(years.min())}–{int(years.max())}",
             "n_years": int(years.size), "dates": dates,
-            "note": ("obligations changed in " + ", ".join(str(c["year"]) for c in changes)) if changes
-            else "obligations unchanged over the years"}
+            "note": (("obligations changed in " + ", ".join(str(c["year"]) for c in changes)) if changes
+                     else "obligations unchanged over the years")
+                    + (f"; changes in {', '.join(map(str, members))} come from {p}'s membership changing, not from "
+                       "treaties" if members else "")}
 
 
 def _tested_row(ch, p, measure, what, bt: est.BreakTest, named_dates, session, alpha, top_share):
