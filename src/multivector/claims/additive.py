@@ -129,6 +129,30 @@ def _defactor(Z: np.ndarray, series: list[np.ndarray], k: int | str) -> tuple[np
     return res(Z), [res(v) for v in series], k
 
 
+def _loo_focus_correlations(f: np.ndarray, Z: np.ndarray, k: int) -> np.ndarray:
+    """Correlation of the focus with each placebo partner after removing ``k`` common factors
+    estimated from the *other* placebo partners (leave-one-out), so that a placebo partner is not
+    residualised on components fitted to itself — the named partners are not in the factors either.
+    All n principal-component fits are done as one batched SVD."""
+    T, n = Z.shape
+    if k <= 0:
+        return est.focus_correlations(est.standardise(f), Z)
+    Zs = (Z - Z.mean(axis=0)) / Z.std(axis=0, ddof=1)
+    keep = ~np.eye(n, dtype=bool)
+    stack = np.stack([Zs[:, keep[i]] for i in range(n)])  # n × T × (n − 1)
+    U, _, _ = np.linalg.svd(stack, full_matrices=False)
+    X = np.concatenate([np.ones((n, T, 1)), U[:, :, :k]], axis=2)  # n × T × (k + 1)
+    Q, _ = np.linalg.qr(X)
+    fz = (f - f.mean()) / f.std(ddof=1)
+    fr = fz[None, :] - np.einsum("ntk,nk->nt", Q, np.einsum("ntk,t->nk", Q, fz))
+    zr = Zs.T - np.einsum("ntk,nk->nt", Q, np.einsum("ntk,nt->nk", Q, Zs.T))
+    num = np.sum((fr - fr.mean(axis=1, keepdims=True)) * (zr - zr.mean(axis=1, keepdims=True)), axis=1)
+    den = np.sqrt(np.sum((fr - fr.mean(axis=1, keepdims=True)) ** 2, axis=1) *
+                  np.sum((zr - zr.mean(axis=1, keepdims=True)) ** 2, axis=1))
+    r = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    return r[~np.isnan(r)]
+
+
 def _changes(v: np.ndarray) -> int:
     """Years in which a raw series changed (NaN gaps ignored)."""
     v = v[~np.isnan(v)]
@@ -173,15 +197,15 @@ def _within_and_placebo(M, cols, years, focus, others, named, n_placebo, level, 
         if n < min_years:
             rows[j] = {"status": f"{n} years with data on both {focus} and {j} (at least {min_years} needed)"}
             continue
-        Z = _pool(M, ok, pool_idx)
-        Z, (fj, yj), nf = _defactor(Z, [f[ok], y[ok]], factors)
+        Z0 = _pool(M, ok, pool_idx)
+        Z, (fj, yj), nf = _defactor(Z0, [f[ok], y[ok]], factors)
         zf, zj = est.standardise(fj), est.standardise(yj)
         if np.all(zf == 0) or np.all(zj == 0):
             rows[j] = {"status": f"relative engagement with {focus if np.all(zf == 0) else j} does not vary"}
             continue
         h = est.hac_slope(zj, zf, level=level)
         r = float(np.corrcoef(zf, zj)[0, 1])
-        draws = est.focus_correlations(zf, Z) if Z.shape[1] >= 10 else np.array([])
+        draws = _loo_focus_correlations(f[ok], Z0, nf) if Z0.shape[1] >= 10 else np.array([])
         share = est.placebo_share(r, draws) if draws.size else float("nan")
         yrs = years[ok]
         rows[j] = {"status": "ok", "h": h, "r": r, "draws": draws, "share": share, "n_pool": int(draws.size),
@@ -191,13 +215,13 @@ def _within_and_placebo(M, cols, years, focus, others, named, n_placebo, level, 
     if len(ok_j) >= 2:
         Y = np.column_stack([M[:, cols.index(j)] for j in ok_j])
         okrow = ~np.isnan(f) & ~np.isnan(Y).any(axis=1)
-        Z = _pool(M, okrow, pool_idx)
-        if okrow.sum() >= min_years and Z.shape[1] >= max(10, 2 * len(ok_j)):
-            Z, ser, _ = _defactor(Z, [f[okrow], *[Y[okrow, i] for i in range(len(ok_j))]], factors)
+        Z0 = _pool(M, okrow, pool_idx)
+        if okrow.sum() >= min_years and Z0.shape[1] >= max(10, 2 * len(ok_j)):
+            _, ser, nf = _defactor(Z0, [f[okrow], *[Y[okrow, i] for i in range(len(ok_j))]], factors)
             zf = est.standardise(ser[0])
             rs = [float(np.corrcoef(zf, est.standardise(v))[0, 1]) for v in ser[1:]]
             mean_r = float(np.mean(rs))
-            draws = est.subset_means(est.focus_correlations(zf, Z), len(ok_j), n_placebo, rng)
+            draws = est.subset_means(_loo_focus_correlations(f[okrow], Z0, nf), len(ok_j), n_placebo, rng)
             rows["_set"] = {"partners": ok_j, "r": rs, "mean": mean_r, "draws": draws,
                             "share": est.placebo_share(mean_r, draws), "n_years": int(okrow.sum())}
     return rows

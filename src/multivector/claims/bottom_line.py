@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from multivector.claims.results import ADDITIVE, NO_EVIDENCE, NOT_TESTABLE, SUBTRACTIVE, ClaimResult, clean
 
 CHANNEL_WORDS = {"diplomatic": "UN votes", "security": "alliances", "institutions": "shared IGOs",
@@ -56,32 +58,35 @@ def _additive_claim(res: ClaimResult) -> dict:
         w = CHANNEL_WORDS.get(ch, ch)
         est = r.get("estimate")
         plc = r.get("placebo") or {}
+        if r["reading"] == NOT_TESTABLE:
+            why = _why_not(res, ch)
+            parts.append(f"{w}: not testable" + (f" ({why})" if why else ""))
+            continue
         extra = ""
         if est is not None and plc.get("share_as_extreme") is not None:
-            extra = f" (mean co-movement {est:+.2f}; {plc['share_as_extreme']:.0%} of random partner sets as extreme)"
+            extra = f" (mean co-movement {est:+.2f}; p = {plc['share_as_extreme']:.3f} against random sets of other partners)"
         parts.append(f"{w}: {r['reading']}{extra}")
-    summary = (f"Engagement with {f} and with {oth}, relative to common shocks — " + "; ".join(parts) + ".")
-    spread = []
-    for r in res.results:
-        if r["design"] == "placebo" and r.get("placebo") and r["placebo"].get("p97_5") is not None:
-            spread.append(r["placebo"]["p97_5"] - r["placebo"]["p2_5"])
-    unc = ("random partner pairs co-move anywhere within a band about "
-           f"{sum(spread) / len(spread):.1f} wide (95 %), so only a reading outside it counts" if spread else
-           "no placebo distribution could be formed")
+    summary = f"Engagement with {f} and with {oth}, relative to common shocks — " + "; ".join(parts) + "."
+    bands = [(r["placebo"]["p2_5"], r["placebo"]["p97_5"]) for r in res.results
+             if r["design"] == "placebo" and r.get("placebo") and r["placebo"].get("p97_5") is not None]
+    unc = (f"the focus's co-movement with the middle power's other partners spans about {np.mean([b[0] for b in bands]):+.2f} "
+           f"to {np.mean([b[1] for b in bands]):+.2f} (middle 95 %); only a reading outside that band counts"
+           if bands else "no placebo distribution could be formed")
     not_test = [CHANNEL_WORDS.get(ch, ch) for ch, r in read.items() if r["reading"] == NOT_TESTABLE]
     change = []
-    if reading in (NO_EVIDENCE, "mixed"):
-        change.append(f"a co-movement with {f} that stands out from random partners for at least one of {oth} "
-                      "(or for all of them together, in the same direction)")
+    if reading in (NO_EVIDENCE, "mixed", NOT_TESTABLE):
+        change.append(f"co-movement with {f} that stands out from the other partners for one of {oth} "
+                      "(or for all of them together, in one direction)")
     else:
-        change.append("a comparison-country design that reads the opposite way, or the placebo band widening with "
-                      "more years")
+        rests = ", ".join(f"{CHANNEL_WORDS.get(ch, ch)} ({read[ch].get('years') or _years(res, ch)})" for ch in claimed)
+        change.append(f"the reading rests on {rests}: more years, or a comparison-country design reading the opposite "
+                      "way, could overturn it")
     comp = [r for r in res.results if r["design"] == "comparison"]
     if comp and all(r["reading"] == NOT_TESTABLE for r in comp):
         change.append(f"engagement with {f} shifting at {res.parameters.get('date')} relative to comparison "
                       "countries, which would make the counterfactual design testable")
     if not_test:
-        change.append("data for " + ", ".join(not_test))
+        change.append("testable data for " + ", ".join(not_test))
     return {"claim": "additive", "title": f"Ties with {f} additive, not subtractive",
             "reading": reading, "summary": summary,
             "design": "within-country relative engagement, placebo partners, synthetic-control comparison "
@@ -89,12 +94,25 @@ def _additive_claim(res: ClaimResult) -> dict:
             "uncertainty": unc, "what_would_change": "; ".join(change), "by_channel": list(read.values())}
 
 
+def _why_not(res: ClaimResult, ch: str) -> str:
+    notes = sorted({r["note"] for r in res.results if r["channel"] == ch and r["design"] == "within" and r.get("note")})
+    o = next((r for r in res.overall() if r["channel"] == ch), {})
+    text = notes[0] if notes else (o.get("note") or "")
+    return text.replace("no partner can be tested: ", "")
+
+
+def _years(res: ClaimResult, ch: str) -> str:
+    ys = [r.get("years") for r in res.results if r["channel"] == ch and r.get("years")]
+    return ys[0] if ys else "the years with data"
+
+
 def _shift_claim(res: ClaimResult) -> dict:
     rows = res.results
-    breaks = [r for r in rows if r.get("break_detected")]
-    stand = [(r, d) for r in rows for d in r.get("dates", []) if d.get("stands_out")]
     tested = [r for r in rows if r.get("p_value") is not None]
-    if not tested:
+    breaks = [r for r in tested if r.get("break_detected")]
+    treaties = [r for r in rows if r.get("changes")]
+    stand = [(r, d) for r in rows for d in r.get("dates", []) if d.get("stands_out")]
+    if not tested and not treaties:
         reading = NOT_TESTABLE
     elif stand:
         reading = "shift at a named date"
@@ -104,20 +122,23 @@ def _shift_claim(res: ClaimResult) -> dict:
         reading = "no shift stands out"
     bits = [f"{CHANNEL_WORDS.get(r['channel'], r['channel'])} with {r['partner']}: break in {r['estimated_break']}"
             for r in breaks]
+    tr = [f"alliances with {r['partner']} changed in {', '.join(str(c['year']) for c in r['changes'])}" for r in treaties]
     sd = [f"{d['date'][:4]} stands out for {CHANNEL_WORDS.get(r['channel'], r['channel'])} with {r['partner']}"
           for r, d in stand]
-    summary = (("; ".join(sd + bits) + ".") if (sd or bits) else
-               f"none of {len(tested)} series shows a break that a smooth trend with autocorrelated errors cannot "
-               "explain, and no named date stands out from placebo dates.")
+    head = "; ".join(sd + bits)
+    if not bits:
+        head = (head + "; " if head else "") + (f"none of {len(tested)} tested series shows a break that a smooth trend "
+                                               "with autocorrelated errors cannot explain")
+    summary = head + (("; treaty changes (a census, no test): " + "; ".join(tr)) if tr else "") + "."
     untestable = sorted({d["date"][:4] for r in rows for d in r.get("dates", []) if d.get("stands_out") is None})
-    change = ["a level shift larger than the year-to-year noise allows (about 5 noise SDs are detected 86 % of the "
-              "time with 30 years; smaller shifts often are not)"]
+    change = ["a level shift larger than the year-to-year noise (in 30 years, shifts of about 5 noise SDs are "
+              "found and dated within a year in most draws; shifts of 2 SDs usually are not)"]
     if untestable:
-        change.append(f"more years after {', '.join(untestable)} (the data end too soon to test them)")
+        change.append(f"more years after {', '.join(untestable)} (the data end too soon to test them everywhere)")
     return {"claim": "shift", "title": "Ties shifted at 2013, 2014 or 2022", "reading": reading, "summary": summary,
             "design": "sup-F (likelihood-ratio) break test against a polynomial trend with AR(1) errors; named dates "
-                      "against placebo dates",
-            "uncertainty": f"{len(breaks)} of {len(tested)} series break at the 5 % level (about "
+                      "against placebo dates; alliance obligations read as a census of treaties",
+            "uncertainty": f"{len(breaks)} of {len(tested)} tested series break at the 5 % level (about "
                            f"{0.05 * len(tested):.1f} expected by chance)",
             "what_would_change": "; ".join(change), "by_series": rows}
 

@@ -7,9 +7,9 @@ them, per partner and reporter side, against thresholds stated in raw terms with
 ========================  ===========  ======================================================================
 quantity                   threshold    source
 ========================  ===========  ======================================================================
-``partner_share``          ≥ 0.30       U.S. DOJ & FTC, *Merger Guidelines* (18 Dec 2023), Guideline 1: a firm
-                                        with a share above 30 % is presumed to have market power. Applied by
-                                        analogy: one partner with 30 % of the country's trade with the world.
+``partner_share``          > 0.30       U.S. DOJ & FTC, *Merger Guidelines* (18 Dec 2023), Guideline 1: a merger
+                                        creating a firm with a share over 30 % is presumed to lessen competition.
+                                        Applied by analogy: one partner with over 30 % of the country's trade.
 ``hhi``                    > 0.18       Same Guidelines, §2.1: an HHI above 1,800 (shares in percent) is
                                         "highly concentrated" — 0.18 with shares as fractions, Σ s² over
                                         **all** partners (not across a few great powers).
@@ -53,7 +53,7 @@ class Threshold:
 
 THRESHOLDS: dict[str, Threshold] = {
     "partner_share": Threshold(
-        0.30, "one partner takes at least 30 % of the country's trade with the world",
+        0.30, "one partner takes more than 30 % of the country's trade with the world",
         "U.S. Department of Justice & Federal Trade Commission (2023), Merger Guidelines, Guideline 1 "
         "(30 % share presumption), applied by analogy to a country's trade partners"),
     "hhi": Threshold(
@@ -137,7 +137,7 @@ def dependence_risk(
     """The dependence-risk verdict per partner (and for overall concentration), by reporter side.
 
     For each partner, the latest year with a figure (or ``year``): ``risk`` when every reporter with
-    a share puts it at or above the partner-share threshold, ``no risk`` when none does, ``reporters
+    a share puts it above the partner-share threshold, ``no risk`` when none does, ``reporters
     disagree`` otherwise, ``not assessable`` without a figure (null for an uncovered EU member is
     null here too). The overall row judges the HHI across all partners the same way. Thresholds:
     :data:`THRESHOLDS` (override with ``thresholds={"partner_share": 0.25}``).
@@ -169,7 +169,7 @@ def dependence_risk(
         figs = []
         for r in d.iter_rows(named=True):
             f = {"reporter": r["reporter"], "partner_share": r["partner_share"], "trade_gdp": r["trade_gdp"],
-                 "crosses": bool(r["partner_share"] >= th["partner_share"])}
+                 "crosses": bool(r["partner_share"] > th["partner_share"])}
             if r.get("period"):
                 f["period"] = r["period"]
             if r.get("source_url"):

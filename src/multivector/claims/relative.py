@@ -128,12 +128,12 @@ def relative_cube(
 
 def cached_relative(lp, channel: str, measure: str, country: str, named: set[str], values: np.ndarray,
                     ref_partners: np.ndarray, ref_countries: np.ndarray, log: bool) -> tuple[np.ndarray, Adjustment]:
-    """:func:`relative_cube` remembered on the :class:`~multivector.claims.long.LongPanel` (the
-    additivity and shift claims of one country and partner set share it)."""
+    """:func:`relative_cube` remembered on the :class:`~multivector.claims.long.LongPanel` (repeated
+    claims on one country and partner set share it)."""
     key = ("relative", channel, measure, country, tuple(sorted(named)), bool(log))
     if key not in lp._cache:
-        lp._cache[key] = relative_cube(values, list(lp.cube(channel, measure).countries).index(country),
-                                       ref_partners, ref_countries, log)
+        cube = lp.cube(channel, measure)
+        lp._cache[key] = relative_cube(values, cube.country_index[country], ref_partners, ref_countries, log)
     return lp._cache[key]
 
 
