@@ -160,3 +160,23 @@ def test_the_share_of_own_igos_equals_shared_counts_after_the_country_year_adjus
     share, _ = relative_cube(np.log(shared / own), 0, rp, rc, log=False)
     count, _ = relative_cube(np.log(shared), 0, rp, rc, log=False)
     assert np.allclose(share, count, equal_nan=True, atol=1e-5)  # single-precision arithmetic
+
+
+def test_synthetic_control_weights_equal_pysyncon_with_the_same_v():
+    """The batched solver against a maintained synthetic-control package (pysyncon, dev dependency):
+    outcome-only, V chosen so that pysyncon's row scaling is undone."""
+    pd = pytest.importorskip("pandas")
+    pysyncon = pytest.importorskip("pysyncon")
+    rng = np.random.default_rng(0)
+    T0, D = 18, 20
+    Y0 = rng.normal(size=(T0, D)).cumsum(axis=0)
+    y = Y0[:, :3] @ np.array([0.6, 0.3, 0.1]) + rng.normal(0, 0.3, T0)
+    X0 = pd.DataFrame(Y0, columns=[f"d{i}" for i in range(D)])
+    X1 = pd.Series(y, name="treated")
+    scale2 = pd.concat([X0, X1], axis=1).std(axis=1).to_numpy() ** 2
+    ref = pysyncon.Synth()
+    ref.fit(X0=X0, X1=X1, Z0=X0, Z1=X1, custom_V=scale2)
+    ours = E.simplex_weights(y, Y0)
+    assert ours == pytest.approx(np.asarray(ref.W), abs=2e-3)
+    loss = lambda w: np.sum((y - Y0 @ w) ** 2)  # noqa: E731
+    assert loss(ours) <= loss(np.asarray(ref.W)) * (1 + 1e-5)
