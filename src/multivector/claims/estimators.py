@@ -452,8 +452,9 @@ def sup_f_break(y: np.ndarray, years: np.ndarray, degree: int | None = None, tri
                 n_boot: int = 499, rng: np.random.Generator | None = None) -> BreakTest:
     """One level shift at an unknown date against a flexible trend, with autocorrelated errors.
 
-    Null: ``y_t = Σ_{k≤d} β_k t^k + u_t``, ``u_t = ρ u_{t−1} + ε_t`` (a polynomial trend of degree
-    ``d``, 3 when T ≥ 20 else 2, so smooth rises, falls and inverted U-shapes are not breaks).
+    Null: ``y_t = Σ_{k≤d} β_k t^k + u_t``, ``u_t = ρ u_{t−1} + ε_t`` (a polynomial trend, quadratic by
+    default, so smooth rises, falls and inverted U-shapes are not breaks; a cubic mimics a gentle step
+    too well to leave power with 30 years — see docs/claims.md).
     Alternative: the same plus ``δ · 1[t ≥ τ]``, for τ in the central ``1 − 2·trim`` of the years.
     Both are fitted by Gaussian AR(1) maximum likelihood (Prais–Winsten, ρ profiled on a grid, Beach &
     MacKinnon 1978), so the errors are prewhitened with the ρ each model implies; the statistic at τ
@@ -467,7 +468,7 @@ def sup_f_break(y: np.ndarray, years: np.ndarray, degree: int | None = None, tri
     rng = rng or np.random.default_rng(0)
     y = np.asarray(y, dtype=float)
     T = y.size
-    d = degree if degree is not None else (3 if T >= 20 else 2)
+    d = 2 if degree is None else int(degree)
     des = _design(T, d, trim)
     F, _ = _lr(des, y[:, None])
     F = F[:, 0]

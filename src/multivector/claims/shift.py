@@ -11,7 +11,7 @@ Per channel and partner, on one yearly series:
   country's shift.
 
 The test (:func:`~multivector.claims.estimators.sup_f_break`): one level shift at an unknown year
-against a flexible polynomial trend (cubic with ≥ 20 years, else quadratic), AR(1) errors
+against a flexible (quadratic) trend, AR(1) errors
 prewhitened, sup-F with a parametric-bootstrap p-value; the estimated break is the least-squares
 date. A named date **stands out** when the F statistic for a shift in its series year is
 significant on its own (bootstrap, p ≤ α) *and* at least as large as 90 % of the F statistics at
@@ -163,9 +163,9 @@ def shift_over_time(
         question=f"Did {code}'s ties with {', '.join(parts)} shift, and do "
                  f"{', '.join(d.date.isoformat() for d in named_dates)} stand out?",
         results=rows,
-        method=("Per channel and partner: sup-F test for one level shift against a polynomial trend (cubic with ≥ 20 "
-                "years) with AR(1)-prewhitened errors and parametric-bootstrap p-values; least-squares break date; "
-                "named dates stand out when their F is significant and in the top 10 % of F at placebo dates."),
+        method=("Per channel and partner: sup-F (likelihood-ratio) test for one level shift against a quadratic trend "
+                "with AR(1)-prewhitened errors and parametric-bootstrap p-values; maximum-likelihood break date; "
+                "named dates stand out when their statistic is significant and in the top 10 % at placebo dates."),
         notes=notes,
         parameters={"partners": parts, "dates": [d.date.isoformat() for d in named_dates], "alpha": alpha,
                     "n_boot": n_boot},
