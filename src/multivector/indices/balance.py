@@ -491,13 +491,22 @@ def one_state_per_code(rows: pl.DataFrame) -> pl.DataFrame:
     key = ["iso3_1", "iso3_2", "year"]
     if not {"ccode1", "ccode2"} <= set(rows.columns):
         return rows.unique(key, keep="first", maintain_order=True)
-    dup = rows.select(pl.struct(key).is_duplicated()).to_series()
-    if not dup.any():
+    # only ISO3 codes carried by more than one COW code can repeat: look at their rows alone
+    multi = set()
+    for iso, cc in (("iso3_1", "ccode1"), ("iso3_2", "ccode2")):
+        m = rows.select(iso, cc).unique().group_by(iso).agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
+        multi |= set(m[iso].to_list())
+    if not multi:
         return rows
-    pairs = rows.select("ccode1", "ccode2", (pl.col("year") - 1).alias("year"), pl.lit(True).alias("_cont")).unique()
-    d = rows.with_row_index("_i").join(pairs, on=["ccode1", "ccode2", "year"], how="left", nulls_equal=True)
-    d = d.sort(["_cont", "_i"], descending=[True, False], nulls_last=True)
-    return d.unique(key, keep="first").sort("_i").drop("_i", "_cont")
+    sel = pl.col("iso3_1").is_in(list(multi)) | pl.col("iso3_2").is_in(list(multi))
+    sub = rows.with_row_index("_i").filter(sel)
+    if not sub.select(pl.struct(key).is_duplicated().any()).item():
+        return rows
+    pairs = sub.select("ccode1", "ccode2", (pl.col("year") - 1).alias("year"), pl.lit(True).alias("_cont")).unique()
+    d = sub.join(pairs, on=["ccode1", "ccode2", "year"], how="left", nulls_equal=True)
+    d = d.sort(["_cont", "_i"], descending=[True, False], nulls_last=True).unique(key, keep="first")
+    drop = sub.select("_i").join(d.select("_i"), on="_i", how="anti")
+    return rows.with_row_index("_i").join(drop, on="_i", how="anti").drop("_i")
 
 
 def _resolve_country(code: Any, present: set[str]) -> str:
