@@ -109,7 +109,8 @@ def _years(res: ClaimResult, ch: str) -> str:
 def _shift_claim(res: ClaimResult) -> dict:
     rows = res.results
     tested = [r for r in rows if r.get("p_value") is not None]
-    breaks = [r for r in tested if r.get("break_detected")]
+    comp = [r for r in tested if r.get("break_detected") and r.get("composition_change")]
+    breaks = [r for r in tested if r.get("break_detected") and not r.get("composition_change")]
     treaties = [r for r in rows if r.get("changes")]
     stand = [(r, d) for r in rows for d in r.get("dates", []) if d.get("stands_out")]
     if not tested and not treaties:
@@ -129,7 +130,12 @@ def _shift_claim(res: ClaimResult) -> dict:
     if not bits:
         head = (head + "; " if head else "") + (f"none of {len(tested)} tested series shows a break that a smooth trend "
                                                "with autocorrelated errors cannot explain")
-    summary = head + (("; treaty changes (a census, no test): " + "; ".join(tr)) if tr else "") + "."
+    summary = head + (("; treaty changes (a census, no test): " + "; ".join(tr)) if tr else "")
+    if comp:
+        summary += "; " + "; ".join(
+            f"{CHANNEL_WORDS.get(r['channel'], r['channel'])} with {r['partner']} shifts in {r['estimated_break']}, when "
+            f"its membership changed (a change of members, not counted)" for r in comp)
+    summary += "."
     untestable = sorted({d["date"][:4] for r in rows for d in r.get("dates", []) if d.get("stands_out") is None})
     change = ["a level shift larger than the year-to-year noise (in 30 years, shifts of about 5 noise SDs are "
               "found and dated within a year in most draws; shifts of 2 SDs usually are not)"]

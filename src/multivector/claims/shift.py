@@ -60,10 +60,12 @@ def shift_over_time(
     n_boot: int = 499,
     min_years: int = 12,
     top_share: float = 0.9,
+    degree: int = 2,
     seed: int = 20220224,
 ) -> ClaimResult:
     """Estimated break year and named-date readings per channel and partner (see the module
-    docstring). ``dates``: years or days (default 2013, 2014, 2022). Returns a :class:`ClaimResult`
+    docstring). ``dates``: years or days (default 2013, 2014, 2022); ``degree`` of the trend under the
+    null (2; 3 for a cubic). Returns a :class:`ClaimResult`
     whose rows have ``channel, partner, estimated_break, break_detected, dates`` (a list of ``date,
     stands_out``) and the test details."""
     lp = as_long(data)
@@ -137,7 +139,7 @@ def shift_over_time(
             if np.std(y) == 0:
                 rows.append(_row(ch, p, measure, None, "the series does not vary", named_dates, session))
                 continue
-            bt = est.sup_f_break(y, years, n_boot=n_boot, rng=rng)
+            bt = est.sup_f_break(y, years, degree=degree, n_boot=n_boot, rng=rng)
             row = _tested_row(ch, p, measure, what, bt, named_dates, session, alpha, top_share)
             near = sorted(c for c in comp if abs(c - bt.break_year) <= 1)
             if near:
