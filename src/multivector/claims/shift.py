@@ -178,8 +178,8 @@ def shift_over_time(
 def _date_entries(named_dates, session):
     out = []
     for d in named_dates:
-        e = {"date": d.date.isoformat(), "label": d.label, "series_year": d.series_year(session),
-             "stands_out": None}
+        e = {"date": d.date.isoformat(), "year": d.date.year, "label": d.label,
+             "series_year": d.series_year(session), "stands_out": None}
         if session:
             e["session"] = d.session()
             e["mapping"] = d.describe(True)
