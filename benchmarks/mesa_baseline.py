@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import mesa
 
+from multivector.indices.balance import balance
 from multivector.sim.model import InitialState, parameter_bounds
 from multivector.sim.parameters import GLOBAL_PARAMETERS, POWER_PARAMETERS
 from multivector.sim.scenario import Scenario
@@ -193,10 +194,8 @@ class MiddlePower(mesa.Agent):
             self.K += phi * (k_target - self.K)
 
     def update_balance(self) -> None:
-        e = [t.ebar for t in self.model.ties]
-        squares = sum(x * x for x in e)
-        b = sum(e) ** 2 / (len(e) * squares) if squares > 0 else 1.0
-        self.balance = min(max(b, 1.0 / len(e)), 1.0)
+        # the project's one balance function, applied to this agent's ties
+        self.balance = float(balance([t.ebar for t in self.model.ties]))
 
 
 class EngagementModel(mesa.Model):

@@ -94,7 +94,7 @@ def test_results_parquet_has_one_row_per_run_year_partner_and_provenance(init, t
 def test_a_closed_route_lowers_economic_engagement_with_that_partner(init):
     a = run_ensemble("baseline", runs=300, seed=4, init=init)
     b = run_ensemble("northern-route-closed", runs=300, seed=4, init=init)
-    assert b.outcome("engagement_economic:RUS").mean() < a.outcome("engagement_economic:RUS").mean() - 0.05
+    assert b.outcome("engagement_economy:RUS").mean() < a.outcome("engagement_economy:RUS").mean() - 0.05
 
 
 def test_coercion_lowers_trust_and_raises_threat(init):

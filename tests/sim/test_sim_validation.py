@@ -109,7 +109,7 @@ def test_liberal_lens_more_trade_lowers_the_dyads_conflict_propensity():
     base = only({"liberal"})
     low = run_ensemble(base.with_power("CHN", investment=0.1), runs=200, years=30, seed=5, init=neutral())
     high = run_ensemble(base.with_power("CHN", investment=0.9), runs=200, years=30, seed=5, init=neutral())
-    assert high.outcome("engagement_economic:CHN").mean() > low.outcome("engagement_economic:CHN").mean() + 0.05
+    assert high.outcome("engagement_economy:CHN").mean() > low.outcome("engagement_economy:CHN").mean() + 0.05
     assert np.all(high.outcome("conflict:CHN") < low.outcome("conflict:CHN"))
     # the pacifying effect belongs to the liberal lens: without it trade does not move conflict
     off = base.with_mechanisms(off=["liberal.trade_peace"])

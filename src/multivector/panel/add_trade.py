@@ -6,17 +6,16 @@ import polars as pl
 
 from multivector.errors import PanelError
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel
 
 TRADE_COLS = ("trade_exports", "trade_imports", "trade_total")
 
 
-def add_trade(panel: DyadPanel) -> DyadPanel:
+def add_trade(panel):
     """Add ``trade_exports``, ``trade_imports`` (US$, as reported by side 1 to UN Comtrade) and
     ``trade_total``. Trade is not in the starter pack: fetch it first, e.g.
     ``multivector data fetch comtrade --reporter KAZ --years 2000-2023``. Dyad-years the data
     do not cover are null (never 0)."""
-    _join.need(panel, DyadPanel, "add_trade")
+    _join.need(panel, "dyad", "add_trade")
     if panel.store.coverage("comtrade") is None:
         raise PanelError(
             "no trade data in the store. Fetch it with `multivector data fetch comtrade` (needs internet) "

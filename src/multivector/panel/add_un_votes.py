@@ -5,10 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, StatePanel
 
 
-def add_un_votes(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
+def add_un_votes(panel):
     """Add UN voting columns.
 
     Dyad-years: ``un_joint_votes`` (roll calls where both voted yes, abstain or no),
@@ -18,10 +17,10 @@ def add_un_votes(panel: DyadPanel | StatePanel) -> DyadPanel | StatePanel:
     State-years: ``idealpoint``. Years outside the vote data are null.
     """
     cov_i = _join.coverage(panel, "idealpoints")
-    if isinstance(panel, StatePanel):
+    if panel.kind == "state":
         frame = _join.by_state(panel, _join.frame_of(panel), "idealpoint_state_year", {"idealpoint": "idealpoint"}, cov_i)
         return panel._with(frame, "idealpoints", ["idealpoint"], cov_i)
-    _join.need(panel, DyadPanel, "add_un_votes")
+    _join.need(panel, "dyad", "add_un_votes")
     cov = _join.coverage(panel, "unvotes")
     frame = _join.undirected(panel, _join.frame_of(panel), "un_agreement_dyad_year", ["joint_votes", "agree_pts2"], cov=cov)
     frame = frame.with_columns(

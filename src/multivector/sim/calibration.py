@@ -191,7 +191,7 @@ def initial_state_from_panel(
                 init.threat[i, j] = float(np.clip((hostile + dist_term) / 2.0, 0.02, 0.98))
             init.provenance.append(f"{c}-{p} threat = {init.threat[i, j]:.3f} (1 − trust and {note_ip})")
         # relative measures across partners
-        for raw, ch, label in ((igo_raw, 3, "institutional (dyadigos)"), (econ_raw, 2, f"economic ({econ_kind})")):
+        for raw, ch, label in ((igo_raw, 3, "institutions (dyadigos)"), (econ_raw, 2, f"economy ({econ_kind})")):
             vals = [x for x in raw if x is not None]
             if vals and max(vals) > 0:
                 top = max(vals)
@@ -227,31 +227,14 @@ def panel_for_calibration(
     that is not loaded in the store is skipped; the returned notes say which (its values then fall
     back to the neutral start).
     """
-    try:
-        from multivector import dyad_years  # type: ignore[attr-defined]
-    except ImportError:
-        raise PanelError(
-            "the dyad-year panel (multivector.dyad_years) is not available in this installation",
-        ) from None
-    notes: list[str] = []
+    from multivector.panel import dyad_years
 
-    def _verbs(p: Any, verbs: tuple[str, ...]) -> Any:
-        for v in verbs:
-            fn = getattr(p, v, None)
-            if fn is None:
-                notes.append(f"panel has no verb {v}; skipped")
-                continue
-            try:
-                p = fn()
-            except MultivectorError as exc:  # a source not loaded: the mapping falls back and says so
-                notes.append(f"{v} skipped: {str(exc).splitlines()[0]}")
-        return p
-
-    fwd_verbs = ("add_un_votes", "add_alliances", "add_igos", "add_capabilities", "add_gdp", "add_events", "add_distance", "add_trade")
-    fwd = _verbs(dyad_years(countries=list(countries), partners=list(partners), years=years, directed=True), fwd_verbs)
+    fwd = dyad_years(countries=list(countries), partners=list(partners), years=years, directed=True).add_loaded()
+    notes = [f"{v} skipped: {why}" for v, why in fwd.skipped]
     frames = [fwd.df]
     try:
-        rev = _verbs(dyad_years(countries=list(partners), partners=list(countries), years=years, directed=True), ("add_events",))
+        rev = dyad_years(countries=list(partners), partners=list(countries), years=years, directed=True).add_loaded(["add_events"])
+        notes += [f"reverse rows: {v} skipped: {why}" for v, why in rev.skipped]
         frames.append(rev.df)
     except MultivectorError as exc:  # reverse rows are optional (trust then uses forward events)
         notes.append(f"reverse (partner → middle power) rows skipped: {str(exc).splitlines()[0]}")
@@ -267,12 +250,9 @@ def calibrate(
     """The year-0 state of each middle power's ties, read from the panel (see module docstring)."""
     if isinstance(countries, str):
         countries = [countries]
-    try:
-        from multivector.countries import resolve  # type: ignore[import-not-found]
+    from multivector.countries import resolve
 
-        countries = [resolve(c) for c in countries]
-    except ImportError:
-        countries = [c.upper() for c in countries]
+    countries = [resolve(c) for c in countries]
     df, notes = panel_for_calibration(countries, partners)
     init = initial_state_from_panel(df, countries, partners, year=year, window=window)
     init.provenance.extend(notes)

@@ -13,21 +13,10 @@ from plotly.subplots import make_subplots
 
 from multivector.sim.analysis import Comparison
 from multivector.sim.ensemble import EnsembleResult
+from multivector.vocabulary import power_colours
 
-PALETTE = {
-    "CHN": "#d62728",
-    "RUS": "#1f77b4",
-    "USA": "#2ca02c",
-    "EU": "#9467bd",
-    "TUR": "#ff7f0e",
-}
-_FALLBACK = ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 SCENARIO_COLOURS = ["#333333", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 MIDDLE_COLOURS = {"balance": "#111111", "security": "#1b9e77", "prosperity": "#d95f02", "capacity": "#7570b3"}
-
-
-def _colour(i: int, partner: str) -> str:
-    return PALETTE.get(partner, _FALLBACK[i % len(_FALLBACK)])
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -75,9 +64,10 @@ def fan_chart(result: EnsembleResult, country: int = 0) -> go.Figure:
         horizontal_spacing=0.08,
         vertical_spacing=0.12,
     )
+    colours = power_colours(result.partners)
     for pos, var in (((1, 1), "engagement"), ((1, 2), "trust"), ((2, 1), "threat")):
         for j, p in enumerate(result.partners):
-            _fan(fig, x, result.dyad[var][:, :, country, j], p, _colour(j, p), *pos, legend=var == "engagement")
+            _fan(fig, x, result.dyad[var][:, :, country, j], p, colours[p], *pos, legend=var == "engagement")
     for var, colour in MIDDLE_COLOURS.items():
         _fan(fig, x, result.middle[var][:, :, country], var, colour, 2, 2, legend=True)
     calibrated = "calibrated from the panel" if result.init.calibrated else "neutral start (not calibrated)"

@@ -279,5 +279,5 @@ def run_ensemble(
     else:
         from multivector.sim.dask_backend import run_tasks_on_dask
 
-        parts = run_tasks_on_dask(tasks, client=client, address=address, progress=progress)
+        parts = run_tasks_on_dask(run_chunk, tasks, client=client, address=address, progress=progress)
     return _assemble(scenario, init, seed, years, start_year, parts)

@@ -162,18 +162,3 @@ def capacity_target(
 ) -> np.ndarray:
     """K* = σ(L(K₀) + β_SY·[(S − S₀) + (Y − Y₀)]): capacity grows with security and prosperity."""
     return logistic(k0_logit + beta * ((security - s0) + (prosperity - y0)))
-
-
-# -- outputs -------------------------------------------------------------------------------------
-def balance_index(mean_engagement: np.ndarray) -> np.ndarray:
-    """Multi-vector balance b = (1 / Σ_p s_p²) / P, s_p = Ē_p / Σ_q Ē_q.
-
-    The effective number of partners (Laakso & Taagepera 1979) divided by the number of partners:
-    1 when engagement is spread evenly, 1/P when it goes to one partner.
-    """
-    n = mean_engagement.shape[-1]
-    total = sum_partners(mean_engagement)
-    squares = sum_partners(mean_engagement * mean_engagement)
-    # (Σ x)² / (P·Σ x²) is the same quantity without dividing by each share; all-zero counts as even
-    b = np.divide(total * total, n * squares, out=np.ones_like(total), where=squares > 0)
-    return np.clip(b, 1.0 / n, 1.0)

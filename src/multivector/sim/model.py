@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from multivector.sim import mechanisms as mech
+from multivector.indices.balance import balance
 from multivector.sim.parameters import CHANNELS, GLOBAL_PARAMETERS, POWER_PARAMETERS
 from multivector.sim.scenario import Scenario
 
@@ -329,7 +330,7 @@ def simulate(
         out_m["security"][t] = S
         out_m["prosperity"][t] = Y
         out_m["capacity"][t] = K
-        out_m["balance"][t] = mech.balance_index(Ebar)
+        out_m["balance"][t] = balance(Ebar, axis=-1)  # the project's one balance function
         out_p["arms"][t] = A
 
     def conflict() -> np.ndarray:

@@ -98,6 +98,9 @@ MECHANISMS: dict[str, str] = {
     "rivalry.reaction": "a power turns coercive when its rival gains (times rivalry)",
 }
 
-CHANNELS: tuple[str, ...] = ("diplomatic", "security", "economic", "institutional")
+#: the simulated engagement channels, named as in the panel (:mod:`multivector.vocabulary`)
+CHANNELS: tuple[str, ...] = ("diplomatic", "security", "economy", "institutions")
+#: names scenario files used before 0.2; still read for one release, with a note
+OLD_CHANNEL_NAMES: dict[str, str] = {"economic": "economy", "institutional": "institutions"}
 
 DEFAULT_PARTNERS: tuple[str, ...] = ("CHN", "RUS", "USA", "EU", "TUR")

@@ -47,6 +47,7 @@ from typing import Any
 from multivector.errors import ScenarioError
 from multivector.sim.parameters import (
     CHANNELS,
+    OLD_CHANNEL_NAMES,
     DEFAULT_PARTNERS,
     GLOBAL_PARAMETERS,
     LENSES,
@@ -138,6 +139,8 @@ class Scenario:
     initial: dict[str, dict[str, float]] = field(default_factory=dict)
     #: timed shocks, in file order (a later shock wins where two overlap)
     shocks: tuple[Shock, ...] = ()
+    #: what the reader changed on the way in (e.g. an old channel name), for the user to see
+    notes: tuple[str, ...] = ()
 
     def power_value(self, partner: str, name: str) -> Range | str:
         spec = POWER_PARAMETERS[name]
@@ -452,11 +455,16 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
         pairs[tuple(sorted((a, b)))] = _range(v, 0.0, 1.0, f"rivalry.{k}", where)  # type: ignore[index]
 
     initial: dict[str, dict[str, float]] = {}
+    notes: list[str] = []
     for p, table in raw.get("initial", {}).items():
         if p not in partners_t:
             raise ScenarioError(_unknown("partner", f"initial.{p}", partners_t, where))
         initial[p] = {}
         for k, v in table.items():
+            if k in OLD_CHANNEL_NAMES:
+                notes.append(f"{where}: 'initial.{p}.{k}' is read as '{OLD_CHANNEL_NAMES[k]}' (the channel's name since "
+                             "0.2; the old name will stop working in the next release)")
+                k = OLD_CHANNEL_NAMES[k]
             if k not in INITIAL_KEYS:
                 raise ScenarioError(_unknown("initial value", f"initial.{p}.{k}", INITIAL_KEYS, where))
             lo, hi = _range(v, 0.0, 1.0, f"initial.{p}.{k}", where)
@@ -484,6 +492,7 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
         rivalry_default=rivalry_default,
         rivalry_pairs=pairs,
         initial=initial,
+        notes=tuple(notes),
         shocks=shocks,
     )
 
