@@ -201,21 +201,6 @@ def to_gwcode(country: object, year: int | None = None) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def iso3_ccode_years(first: int = 1816, last: int = 2024) -> pl.DataFrame:
-    """(ccode, year, iso3) for every COW state-year: the key that joins ISO-coded data."""
-    s = cow_spells()
-    return (
-        s.select("ccode", "iso3", pl.int_ranges(pl.max_horizontal("start_year", pl.lit(first)),
-                                                 pl.min_horizontal("end_year", pl.lit(last)) + 1).alias("year"))
-        .explode("year")
-        .drop_nulls("year")
-        .with_columns(pl.col("year").cast(pl.Int32))
-        .unique(["ccode", "year"])
-        .sort(["year", "ccode"])
-    )
-
-
-@lru_cache(maxsize=1)
 def iso3_year_to_ccode() -> pl.DataFrame:
     """(iso3, year, ccode) with one COW code per ISO3 and year. In a transition year where two
     codes share an ISO3 (Germany 1990: 260 ends, 255 begins; Yemen 1990) the newer state wins:

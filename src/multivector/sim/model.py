@@ -36,7 +36,6 @@ DYAD_VARIABLES: tuple[str, ...] = (
     "behaviour",
 )
 MIDDLE_VARIABLES: tuple[str, ...] = ("security", "prosperity", "capacity", "balance")
-POWER_VARIABLES: tuple[str, ...] = ("arms",)
 
 
 @dataclass
