@@ -84,3 +84,15 @@ class PanelError(MultivectorError):
 
 class ScenarioError(MultivectorError):
     """A scenario file is invalid."""
+
+
+class UsageError(MultivectorError):
+    """The command line (or an API argument) asks for something that cannot be done as given."""
+
+
+class OutputError(MultivectorError):
+    """An output file cannot be written: wrong extension, missing or read-only folder, full disk."""
+
+
+class ResourceError(MultivectorError):
+    """The work asked for would not fit in this machine's memory; the message gives the estimate and what to do."""
