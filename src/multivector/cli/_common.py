@@ -82,24 +82,39 @@ def _home_callback(home: Optional[Path]) -> Optional[Path]:
     return home
 
 
-def bounded(low: int | None = None, high: int | None = None) -> Callable[[Any], Any]:
-    """A Typer callback that refuses whole numbers outside ``[low, high]`` with the value and the range."""
+def whole_number(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    """A Typer ``parser`` for whole numbers in ``[low, high]``: ``10000``, ``10_000``, ``10,000`` or ``1e4``.
 
-    def check(value: Any) -> Any:
-        if value is None:
-            return value
+    A bad value is refused with the value itself and the allowed range.
+    """
+
+    def parse(text: Any) -> int:
+        if isinstance(text, int) and not isinstance(text, bool):
+            value = text
+        else:
+            t = str(text).strip().replace("_", "").replace(",", "")
+            try:
+                value = int(t)
+            except ValueError:
+                try:
+                    f = float(t)
+                except ValueError:
+                    f = float("nan")
+                if not (f == f and abs(f) != float("inf") and f == int(f)):
+                    raise typer.BadParameter(f"must be a whole number, got {str(text)!r}") from None
+                value = int(f)
         if (low is not None and value < low) or (high is not None and value > high):
             if high is None:
-                allowed = f"at least {low:,}"
+                allowed = f"at least {low}"
             elif low is None:
-                allowed = f"at most {high:,}"
+                allowed = f"at most {high}"
             else:
-                allowed = f"from {low:,} to {high:,}"
-            shown = f"{value:,}" if abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
+                allowed = f"from {low} to {high}"
+            shown = str(value) if abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
             raise typer.BadParameter(f"must be {allowed}, got {shown}")
         return value
 
-    return check
+    return parse
 
 
 HomeOpt = Annotated[
@@ -302,9 +317,14 @@ def check_folder(path: Path) -> None:
         raise OutputError(f"cannot write {path}: {reason(exc.errno or 0, exc)}") from None
     if _read_only(folder):
         raise OutputError(f"cannot write {path}: {reason(errno.EROFS)}")
-    real = Path(os.path.realpath(path))
-    if real.exists() and not real.is_file():
-        return  # a device or pipe (/dev/null): written straight into, no temporary file beside it
+    if len(path.name.encode()) > 200:  # the temporary file beside it needs room for a prefix and a suffix
+        raise OutputError(f"cannot write {path}: {reason(errno.ENAMETOOLONG)}")
+    try:
+        real = Path(os.path.realpath(path))
+        if real.exists() and not real.is_file():
+            return  # a device or pipe (/dev/null): copied into from a temporary file elsewhere
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {reason(exc.errno or 0, exc)}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {path}: {reason(errno.EACCES)}")
 
@@ -326,7 +346,7 @@ _REASONS = {
     errno.EISDIR: "it is a folder; give a file name",
     errno.ENOENT: "the folder does not exist; create it first",
     errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.ENAMETOOLONG: "the file name is too long",
+    errno.ENAMETOOLONG: "the file name is too long; use a shorter one",
     errno.EIO: "the device reported an input/output error",
 }
 #: errors of the machine (not of the program) that the CLI reports in one line wherever they happen

@@ -12,7 +12,6 @@ from rich.table import Table
 from multivector.cli._common import (
     TABLE_FORMATS,
     HomeOpt,
-    bounded,
     console,
     done,
     escape,
@@ -22,6 +21,7 @@ from multivector.cli._common import (
     parse_partners,
     parse_years,
     resolve_countries,
+    whole_number,
     write_table,
 )
 from multivector.errors import MultivectorError, UsageError
@@ -113,7 +113,7 @@ def fetch(
 def rebuild(
     from_: Annotated[Path, typer.Option("--from", help="Folder laid out like shared/data with the raw published files.")],
     only: Annotated[Optional[str], typer.Option(help="Only these sources, comma-separated.")] = None,
-    jobs: Annotated[Optional[int], typer.Option(help="Parallel reader processes, 1 to 64 (default: one per core).", callback=bounded(1, 64))] = None,
+    jobs: Annotated[Optional[int], typer.Option(help="Parallel reader processes, 1 to 64 (default: one per core).", parser=whole_number(1, 64), metavar="INTEGER")] = None,
     home: HomeOpt = None,
 ) -> None:
     """Re-derive the store from raw published files (all starter-pack sources), in one transaction."""
@@ -229,7 +229,7 @@ def panel(
 
 def country(
     query: Annotated[list[str], typer.Argument(metavar="NAMES", help="Names or codes to resolve.")],
-    year: Annotated[Optional[int], typer.Option(help="Year for COW/GW codes (1816 or later).", callback=bounded(1816, 2100))] = None,
+    year: Annotated[Optional[int], typer.Option(help="Year for COW/GW codes (1816 or later).", parser=whole_number(1816, 2100), metavar="INTEGER")] = None,
 ) -> None:
     """Resolve names and codes: ISO3, COW and Gleditsch–Ward codes, groups."""
     from multivector import countries as C

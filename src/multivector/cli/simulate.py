@@ -6,7 +6,6 @@ SCENARIO is a TOML file or the name of a shipped scenario (``multivector simulat
 
 from __future__ import annotations
 
-import importlib.util
 from enum import Enum
 from typing import Annotated
 
@@ -18,12 +17,12 @@ from typer.core import TyperGroup
 from multivector.cli._common import (
     TABLE_FORMATS,
     Output,
-    bounded,
     console,
     escape,
     out_option,
     output_file,
     resolve_middle_powers,
+    whole_number,
     write_table,
     written_atomically,
 )
@@ -64,10 +63,10 @@ CountryOpt = Annotated[
     typer.Option("--country", "-c", metavar="CODES",
                  help="Middle power(s): names or ISO3 codes, comma-separated; default: the scenario's country."),
 ]
-RunsOpt = Annotated[int, typer.Option("--runs", "-n", callback=bounded(1), help="Monte Carlo runs (at least 1).")]
+RunsOpt = Annotated[int, typer.Option("--runs", "-n", parser=whole_number(1), metavar="INTEGER", help="Monte Carlo runs (at least 1).")]
 YearsOpt = Annotated[int | None, typer.Option(
-    "--years", "-y", callback=bounded(1, MAX_YEARS), help=f"Years to simulate, 1 to {MAX_YEARS}; default: the scenario's.")]
-SeedOpt = Annotated[int, typer.Option("--seed", "-s", callback=bounded(0), help="Random seed (0 or more): same seed, same results (any backend).")]
+    "--years", "-y", parser=whole_number(1, MAX_YEARS), metavar="INTEGER", help=f"Years to simulate, 1 to {MAX_YEARS}; default: the scenario's.")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", parser=whole_number(0), metavar="INTEGER", help="Random seed (0 or more): same seed, same results (any backend).")]
 OutcomeOpt = Annotated[list[str] | None, typer.Option(
     "--outcome", metavar="NAME", help="Outcome(s), e.g. balance, engagement:CHN (repeat the option for several).")]
 
@@ -109,8 +108,11 @@ def _check_outcomes(outcomes: list[str] | None, partners: tuple[str, ...]) -> li
 
 
 def _needs_dask() -> None:
-    if importlib.util.find_spec("distributed") is None or importlib.util.find_spec("dask") is None:
-        raise UsageError("--backend dask needs the optional dask extra: pip install 'multivector[dask]'")
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError("--backend dask needs the optional dask extra: pip install 'multivector[dask]'") from None
 UncalOpt = Annotated[
     bool,
     typer.Option("--uncalibrated", help="Start from the neutral state instead of calibrating from the panel."),
@@ -319,7 +321,7 @@ def explain_cmd(
     runs: RunsOpt = 500,
     years: YearsOpt = None,
     seed: SeedOpt = 0,
-    top: Annotated[int, typer.Option(callback=bounded(1), help="Mechanisms shown per outcome (at least 1).")] = 5,
+    top: Annotated[int, typer.Option(parser=whole_number(1), metavar="INTEGER", help="Mechanisms shown per outcome (at least 1).")] = 5,
     uncalibrated: UncalOpt = False,
 ) -> None:
     """Explain a scenario's effect: switch each mechanism off in turn and see how much of the effect goes."""
@@ -354,10 +356,10 @@ def sensitivity_cmd(
     country: CountryOpt = None,
     outcome: OutcomeOpt = None,
     method: Annotated[Method, typer.Option(help="sobol or morris.")] = Method.sobol,
-    n: Annotated[int, typer.Option("-N", callback=bounded(1), help="Base sample size, at least 1; a power of 2 for Sobol (Sobol: N·(D+2) runs; Morris: N·(D+1)).")] = 256,
+    n: Annotated[int, typer.Option("-N", parser=whole_number(1), metavar="INTEGER", help="Base sample size, at least 1; a power of 2 for Sobol (Sobol: N·(D+2) runs; Morris: N·(D+1)).")] = 256,
     years: YearsOpt = None,
     seed: SeedOpt = 0,
-    top: Annotated[int, typer.Option(callback=bounded(1), help="Parameters shown per outcome (at least 1).")] = 8,
+    top: Annotated[int, typer.Option(parser=whole_number(1), metavar="INTEGER", help="Parameters shown per outcome (at least 1).")] = 8,
     output: Annotated[str | None, out_option("Write all indices (.csv, .parquet, .json or .ndjson).")] = None,
     uncalibrated: UncalOpt = False,
 ) -> None:

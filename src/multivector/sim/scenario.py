@@ -275,7 +275,7 @@ def scenario_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Scenario:
     raw = copy.deepcopy(raw)
     head = raw.get("scenario", {})
     base_name = head.get("extends") if isinstance(head, dict) else None
-    if base_name:
+    if base_name is not None:
         if not isinstance(base_name, str):
             raise ScenarioError(f"{source}: key 'scenario.extends' must be a scenario name or path, got {_shown(base_name)}")
         base = _read_toml(_resolve_source(base_name, relative_to=None), seen=())
@@ -330,9 +330,11 @@ def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario file {path}: {exc.strerror or exc}") from None
     base_name = raw.get("scenario", {}).get("extends") if isinstance(raw.get("scenario"), dict) else None
-    if base_name:
+    if base_name is not None:
         if not isinstance(base_name, str):
             raise ScenarioError(f"{path}: key 'scenario.extends' must be a scenario name or path, got {_shown(base_name)}")
+        if not base_name.strip():
+            raise ScenarioError(f"{path}: key 'scenario.extends' is empty; no scenario given to extend: name a shipped scenario or a file, or drop the key")
         base = _read_toml(_resolve_source(base_name, relative_to=path), seen=(*seen, path))
         raw = _merge(base, raw)
     return raw
