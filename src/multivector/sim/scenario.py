@@ -75,6 +75,8 @@ _SHOCK_KEYS = ("year", "at", "power", "set", "duration")
 CALENDAR_RANGE: tuple[int, int] = (1800, 2300)
 #: the longest simulation (``scenario.years``, the CLI's ``--years``, ``run_ensemble(years=)``)
 MAX_YEARS = 500
+#: a scenario file larger than this is not a scenario file
+MAX_SCENARIO_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -307,9 +309,13 @@ def _resolve_source(source: str | Path, relative_to: Path | None = None) -> Path
 
 
 def _kind(p: Path) -> str:
-    """'file', 'folder', 'missing' or the reason the path cannot be looked at (e.g. 'File name too long')."""
+    """'file', 'folder', 'missing' or why the path cannot be read (a device, 'File name too long', ...)."""
     try:
-        return "folder" if p.is_dir() else "file" if p.exists() else "missing"
+        if p.is_dir():
+            return "folder"
+        if p.is_file():
+            return "file"
+        return "it is not a regular file (a device or a pipe)" if p.exists() else "missing"
     except OSError as exc:
         return exc.strerror or str(exc)
 
@@ -318,6 +324,9 @@ def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(f"{path}: scenario.extends makes a cycle ({' -> '.join(map(str, (*seen, path)))})")
     try:
+        if path.stat().st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{path}: {path.stat().st_size:,} bytes is too large for a scenario file "
+                                f"(at most {MAX_SCENARIO_BYTES:,}); is this the right file?")
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML ({exc}); fix the syntax at the line shown") from None
