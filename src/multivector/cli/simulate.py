@@ -371,6 +371,12 @@ def sensitivity_cmd(
     target = output_file(output, TABLE_FORMATS, option="--output", example="sensitivity.csv")
     sc = load_scenario(_scenario_name(scenario))
     outcomes = _check_outcomes(outcome, sc.partners)
+    from multivector.sim.analysis import default_outcomes
+    from multivector.sim.ensemble import sensitivity_memory
+
+    sensitivity_memory(n, len(sc.ranged_parameters()), len(outcomes or default_outcomes(sc.partners)),
+                       years if years is not None else sc.years, len(countries or sc.country or ("MIDDLE",)),
+                       len(sc.partners), method.value, check=True)  # before calibrating: refuse early
     try:
         with console.status(f"{method.value} sensitivity…"):
             df = sensitivity(sc, list(countries) if countries else None, outcomes=outcomes, method=method.value, n=n, years=years,
