@@ -36,9 +36,6 @@ _WIDTH = None if sys.stdout.isatty() else 160
 console = Console(width=_WIDTH)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
-__all__ = ["console", "err_console", "escape", "print_error", "note", "done"]
-
-
 # ------------------------------------------------------------------------------------ printing
 
 def print_error(message: object, label: str = "error", style: str = "bold red") -> None:
