@@ -6,25 +6,35 @@ SCENARIO is a TOML file or the name of a shipped scenario (``multivector simulat
 
 from __future__ import annotations
 
-from pathlib import Path
+from enum import Enum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from multivector.errors import PanelError
-
-console = Console()
+from multivector.cli._common import (
+    TABLE_FORMATS,
+    Output,
+    console,
+    escape,
+    out_option,
+    output_file,
+    resolve_middle_powers,
+    whole_number,
+    write_table,
+    written_atomically,
+)
+from multivector.errors import PanelError, UsageError
+from multivector.sim.scenario import MAX_YEARS, SHIPPED_SCENARIOS
 
 
 class _ScenarioFirstGroup(TyperGroup):
     """A group where an unknown first word is a scenario: ``simulate baseline`` = ``simulate run baseline``."""
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
@@ -36,11 +46,11 @@ simulate_app = typer.Typer(
     rich_markup_mode="rich",
     help=(
         "Simulate what-if scenarios of a middle power's engagement with the great powers.\n\n"
-        "[bold]multivector simulate SCENARIO[/] [options] is short for [bold]simulate run SCENARIO[/].\n"
-        "SCENARIO is a .toml file or a shipped scenario name: baseline, china-consistent, china-coercive, "
-        "northern-route-closed, northern-route-closes-2030, rivalry-escalates, russia-pressure.\n\n"
-        "A scenario can change parameters from a given year on with [[shock]] tables "
-        "(year = 5 or at = 2030, power, set, duration); see docs/simulator.md.\n\n"
+        "[bold]multivector simulate SCENARIO[/] \\[options] is short for [bold]simulate run SCENARIO[/].\n"
+        f"SCENARIO is a .toml file or a shipped scenario name: {', '.join(SHIPPED_SCENARIOS)}.\n\n"
+        "A scenario can change parameters from a given year on with \\[\\[shock]] tables "
+        "(year = 5 or at = 2030, power, set, duration); a parameter is a number or a range \\[low, high]; "
+        "see docs/simulator.md.\n\n"
         "Examples:\n\n"
         "  multivector simulate baseline --country KAZ --runs 10000 --seed 7 -o results.parquet\n\n"
         "  multivector simulate compare baseline china-coercive --country KAZ\n\n"
@@ -50,11 +60,59 @@ simulate_app = typer.Typer(
 
 CountryOpt = Annotated[
     str | None,
-    typer.Option("--country", "-c", help="Middle power(s), ISO3, comma-separated; default: the scenario's country."),
+    typer.Option("--country", "-c", metavar="CODES",
+                 help="Middle power(s): names or ISO3 codes, comma-separated; default: the scenario's country."),
 ]
-RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=1, help="Monte Carlo runs.")]
-YearsOpt = Annotated[int | None, typer.Option("--years", "-y", min=1, help="Years to simulate; default: the scenario's.")]
-SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Random seed: same seed, same results (any backend).")]
+RunsOpt = Annotated[int, typer.Option("--runs", "-n", parser=whole_number(1), metavar="INTEGER", help="Monte Carlo runs (at least 1).")]
+YearsOpt = Annotated[int | None, typer.Option(
+    "--years", "-y", parser=whole_number(1, MAX_YEARS), metavar="INTEGER", help=f"Years to simulate, 1 to {MAX_YEARS}; default: the scenario's.")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", parser=whole_number(0), metavar="INTEGER", help="Random seed (0 or more): same seed, same results (any backend).")]
+OutcomeOpt = Annotated[list[str] | None, typer.Option(
+    "--outcome", metavar="NAME", help="Outcome(s), e.g. balance, engagement:CHN (repeat the option for several).")]
+
+
+class Backend(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class Method(str, Enum):
+    sobol = "sobol"
+    morris = "morris"
+
+
+def _scenario_name(text: str, what: str = "SCENARIO") -> str:
+    if not text.strip():
+        raise UsageError(f"{what} is empty; name a shipped scenario ({', '.join(SHIPPED_SCENARIOS)}) or a .toml file")
+    return text
+
+
+def _check_outcomes(outcomes: list[str] | None, partners: tuple[str, ...]) -> list[str] | None:
+    """Outcome names checked before any run: ``balance`` or ``engagement:CHN`` with CHN a scenario partner."""
+    if not outcomes:
+        return None
+    from multivector.sim.model import DYAD_VARIABLES, MIDDLE_VARIABLES
+
+    out = []
+    for o in outcomes:
+        var, sep, partner = o.strip().partition(":")
+        partner = partner.strip().upper()
+        ok = (var in MIDDLE_VARIABLES and not sep) or (var in DYAD_VARIABLES and partner in partners)
+        if not ok:
+            raise UsageError(
+                f"--outcome {o!r} is not an outcome; allowed: {', '.join(MIDDLE_VARIABLES)}, or VARIABLE:PARTNER "
+                f"with VARIABLE in {', '.join(DYAD_VARIABLES)} and PARTNER in {', '.join(partners)} (e.g. engagement:{partners[0]})"
+            )
+        out.append(f"{var}:{partner}" if sep else var)
+    return out
+
+
+def _needs_dask() -> None:
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError("--backend dask needs the optional dask extra: pip install 'multivector[dask]'") from None
 UncalOpt = Annotated[
     bool,
     typer.Option("--uncalibrated", help="Start from the neutral state instead of calibrating from the panel."),
@@ -72,6 +130,7 @@ def _calibration_hint(exc: PanelError) -> PanelError:
     return PanelError(f"{exc}\n  What to do: load the data (see `multivector --help`), or add --uncalibrated for a neutral start")
 
 
+
 SUMMARY_VARIABLES = ("engagement", "trust", "threat", "dependence")
 
 
@@ -84,17 +143,17 @@ def print_summary(result) -> None:  # noqa: ANN001 - EnsembleResult
     start, end = result.years_axis()[0], result.years_axis()[-1]
     cal = "[green]calibrated from the panel[/]" if result.init.calibrated else "[yellow]neutral start (not calibrated)[/]"
     console.print(
-        f"[bold]{result.scenario.name}[/] — {', '.join(result.countries)}; {result.runs:,} runs × {result.years} years, "
+        f"[bold]{escape(result.scenario.name)}[/] — {escape(', '.join(result.countries))}; {result.runs:,} runs × {result.years} years, "
         f"seed {result.seed}; {cal}"
     )
     if result.scenario.description:
-        console.print(f"[dim]{result.scenario.description}[/]")
+        console.print(f"[dim]{escape(result.scenario.description)}[/]")
     for sh in result.scenario.shocks:
-        console.print(f"[dim]shock {sh.describe()}[/]")
+        console.print(f"[dim]shock {escape(sh.describe())}[/]")
     if result.init.calibrated:
         skipped = list(dict.fromkeys(n.split(":")[0] for n in result.init.provenance if " skipped" in n))
         if skipped:
-            console.print(f"[yellow]calibration gaps:[/] [dim]{'; '.join(skipped)} (those values start neutral)[/]")
+            console.print(f"[yellow]calibration gaps:[/] [dim]{escape('; '.join(skipped))} (those values start neutral)[/]")
     for m, country in enumerate(result.countries):
         summ = result.summary(country=m)
         tab = Table(title=f"{country}: start (year {start}) → median in year {end}, 5–95 % of runs", title_justify="left")
@@ -121,83 +180,113 @@ def print_summary(result) -> None:  # noqa: ANN001 - EnsembleResult
 
 @simulate_app.command("run")
 def run_cmd(
-    scenario: Annotated[str, typer.Argument(help="Scenario .toml file or shipped scenario name.")],
+    scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario .toml file or shipped scenario name.")],
     country: CountryOpt = None,
     runs: RunsOpt = 1000,
     years: YearsOpt = None,
     seed: SeedOpt = 0,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write results (.parquet), the sampled parameters (.params.parquet) and a fan chart (.html) here."),
-    ] = None,
-    backend: Annotated[str, typer.Option(help="local, or dask (a 2-worker local cluster unless --scheduler).")] = "local",
-    scheduler: Annotated[str | None, typer.Option(help="Address of a Dask scheduler, e.g. tcp://host:8786.")] = None,
+    output: Annotated[str | None, out_option(
+        "Write the results here: .parquet, .csv, .json or .ndjson (the format follows the extension), with the "
+        "sampled parameters beside it (<name>.params.<ext>) and a fan chart (<name>.html).")] = None,
+    backend: Annotated[Backend, typer.Option(help="local, or dask (a 2-worker local cluster unless --scheduler; needs the dask extra).")] = Backend.local,
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Address of a Dask scheduler, e.g. tcp://host:8786 (implies --backend dask).")] = None,
     chart: Annotated[bool, typer.Option(help="Write the fan chart beside --output.")] = True,
     uncalibrated: UncalOpt = False,
 ) -> None:
     """Run a scenario's Monte Carlo ensemble, print a summary, write results and a fan chart."""
-    from multivector.sim.ensemble import run_ensemble
+    from multivector.sim.ensemble import check_ensemble_memory, run_ensemble
     from multivector.sim.scenario import load_scenario
 
-    sc = load_scenario(scenario)
+    # everything the user typed is checked before any run
+    countries = resolve_middle_powers(country)
+    target = output_file(output, TABLE_FORMATS, option="--output", example="results.parquet")
+    if scheduler is not None and not scheduler.strip():
+        raise UsageError("--scheduler is empty; give an address such as tcp://host:8786, or leave it out")
+    use_dask = backend == Backend.dask or scheduler is not None
+    if use_dask:
+        _needs_dask()
+    sc = load_scenario(_scenario_name(scenario))
+    n_years = years if years is not None else sc.years
+    m = len(countries or sc.country or ("MIDDLE",))
+    check_ensemble_memory(runs, n_years, m, len(sc.partners), write=target is not None)
     try:
-        with _progress(f"{sc.name}") as prog:
+        with _progress(escape(sc.name)) as prog:
             task = prog.add_task("run", total=None)
 
             def tick(done: int, total: int) -> None:
                 prog.update(task, completed=done, total=total)
 
             res = run_ensemble(
-                sc, country, runs=runs, years=years, seed=seed, calibrate=not uncalibrated,
-                backend=backend, address=scheduler, progress=tick,
+                sc, list(countries) if countries else None, runs=runs, years=years, seed=seed, calibrate=not uncalibrated,
+                backend="dask" if use_dask else "local", address=scheduler, progress=tick,
             )
     except PanelError as exc:
         raise _calibration_hint(exc) from None
     print_summary(res)
-    if output is not None:
-        written = res.write_parquet(output)
+    if target is not None:
+        written = [write_table(res.to_polars(), target, metadata=res.metadata())]
+        written.append(write_table(res.parameters_frame(), Output(target.sibling("params"), target.format)))
         if chart:
-            from multivector.sim.charts import fan_chart, write_html
+            from multivector.sim.charts import fan_chart
 
             if len(res.countries) == 1:
-                written.append(write_html(fan_chart(res), output.with_suffix(".html")))
+                written.append(_write_chart(fan_chart(res), target.beside(".html")))
             else:
                 for m, c in enumerate(res.countries):
-                    written.append(write_html(fan_chart(res, country=m), output.with_name(f"{output.stem}.{c}.html")))
+                    written.append(_write_chart(fan_chart(res, country=m), target.path.with_name(f"{target.path.stem}.{c}.html")))
         for w in written:
-            console.print(f"wrote [cyan]{w}[/]")
+            console.print(f"wrote [cyan]{escape(str(w))}[/]", highlight=False)
+
+
+def _write_chart(fig, path):  # noqa: ANN001 - a plotly Figure
+    from multivector.sim.charts import write_html
+
+    with written_atomically(path) as tmp:
+        write_html(fig, tmp)
+    return path
 
 
 @simulate_app.command("compare")
 def compare_cmd(
-    scenarios: Annotated[list[str], typer.Argument(help="Two or more scenarios (.toml files or shipped names).")],
+    scenarios: Annotated[list[str], typer.Argument(metavar="SCENARIOS", help="Two or more scenarios (.toml files or shipped names).")],
     country: CountryOpt = None,
     runs: RunsOpt = 1000,
     years: YearsOpt = None,
     seed: SeedOpt = 0,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the table (.parquet or .csv) and a chart (.html) here.")] = None,
+    output: Annotated[str | None, out_option(
+        "Write the table here (.parquet, .csv, .json or .ndjson) and a chart beside it (.html).")] = None,
     uncalibrated: UncalOpt = False,
 ) -> None:
     """Run scenarios side by side from one start with one seed (paired runs) and show the differences."""
     from multivector.sim.analysis import compare
+    from multivector.sim.ensemble import check_ensemble_memory
+    from multivector.sim.scenario import load_scenario
 
+    countries = resolve_middle_powers(country)
+    target = output_file(output, TABLE_FORMATS, option="--output", example="compare.csv")
+    if len(scenarios) < 2:
+        raise UsageError(f"compare needs two or more scenarios, got {len(scenarios)}; e.g. `multivector simulate compare baseline china-coercive`")
+    scs = [load_scenario(_scenario_name(x)) for x in scenarios]
+    n_years = max(years if years is not None else x.years for x in scs)
+    m = len(countries or scs[0].country or ("MIDDLE",))
+    check_ensemble_memory(runs, n_years, m, len(scs[0].partners), ensembles=len(scs))
     try:
         with _progress("compare") as prog:
             task = prog.add_task("run", total=None)
-            cmp = compare(scenarios, country, runs=runs, years=years, seed=seed, calibrate=not uncalibrated,
+            cmp = compare(scs, list(countries) if countries else None, runs=runs, years=years, seed=seed, calibrate=not uncalibrated,
                           progress=lambda d, t: prog.update(task, completed=d, total=t))
     except PanelError as exc:
         raise _calibration_hint(exc) from None
     names = list(cmp.results)
     first = cmp.results[names[0]]
     tab = Table(
-        title=f"{', '.join(first.countries)}, year {first.years_axis()[-1]}: median (Δ vs {names[0]}; share of paired runs higher)",
+        title=f"{', '.join(first.countries)}, year {first.years_axis()[-1]}: median (Δ vs {escape(names[0])}; share of paired runs higher)",
         title_justify="left",
     )
     tab.add_column("variable")
     tab.add_column("partner")
     for n in names:
-        tab.add_column(n, justify="right")
+        tab.add_column(escape(n), justify="right")
     t = cmp.table
     for var in ("engagement", "trust", "threat", "dependence", "conflict", "balance", "security", "prosperity", "capacity"):
         parts = first.partners if var in ("engagement", "trust", "threat", "dependence", "conflict") else ("",)
@@ -215,41 +304,44 @@ def compare_cmd(
     console.print(tab)
     cal = "calibrated from the panel" if first.init.calibrated else "neutral start (not calibrated)"
     console.print(f"[dim]{first.runs:,} runs each, seed {seed}, {cal}[/]")
-    if output is not None:
-        if output.suffix == ".csv":
-            t.write_csv(output)
-        else:
-            t.write_parquet(output)
-        from multivector.sim.charts import comparison_chart, write_html
+    if target is not None:
+        from multivector.sim.charts import comparison_chart
 
-        html = write_html(comparison_chart(cmp), output.with_suffix(".html"))
-        console.print(f"wrote [cyan]{output}[/] and [cyan]{html}[/]")
+        write_table(t, target)
+        html = _write_chart(comparison_chart(cmp), target.beside(".html"))
+        console.print(f"wrote [cyan]{escape(str(target.path))}[/] and [cyan]{escape(str(html))}[/]", highlight=False)
 
 
 @simulate_app.command("explain")
 def explain_cmd(
-    scenario: Annotated[str, typer.Argument(help="Scenario to explain.")],
-    reference: Annotated[str, typer.Option("--reference", "-r", help="Scenario it is compared with.")] = "baseline",
+    scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario to explain.")],
+    reference: Annotated[str, typer.Option("--reference", "-r", metavar="SCENARIO", help="Scenario it is compared with.")] = "baseline",
     country: CountryOpt = None,
-    outcome: Annotated[list[str] | None, typer.Option("--outcome", help="Outcome(s), e.g. balance, engagement:CHN.")] = None,
+    outcome: OutcomeOpt = None,
     runs: RunsOpt = 500,
     years: YearsOpt = None,
     seed: SeedOpt = 0,
-    top: Annotated[int, typer.Option(help="Mechanisms shown per outcome.")] = 5,
+    top: Annotated[int, typer.Option(parser=whole_number(1), metavar="INTEGER", help="Mechanisms shown per outcome (at least 1).")] = 5,
     uncalibrated: UncalOpt = False,
 ) -> None:
     """Explain a scenario's effect: switch each mechanism off in turn and see how much of the effect goes."""
     from multivector.sim.analysis import explain
+    from multivector.sim.scenario import load_scenario
 
+    countries = resolve_middle_powers(country)
+    sc = load_scenario(_scenario_name(scenario))
+    ref = load_scenario(_scenario_name(reference, "--reference"))
+    outcomes = _check_outcomes(outcome, sc.partners)
     try:
         with console.status("switching mechanisms off one by one…"):
-            df = explain(scenario, reference, country, outcomes=outcome, runs=runs, years=years, seed=seed, calibrate=not uncalibrated)
+            df = explain(sc, ref, list(countries) if countries else None, outcomes=outcomes, runs=runs, years=years, seed=seed,
+                         calibrate=not uncalibrated)
     except PanelError as exc:
         raise _calibration_hint(exc) from None
     for o in df["outcome"].unique(maintain_order=True):
         sub = df.filter(df["outcome"] == o)
         eff = sub.filter(sub["mechanism"] == "(all)")["effect"][0]
-        tab = Table(title=f"{o}: effect {eff:+.3f} vs {reference}", title_justify="left")
+        tab = Table(title=f"{o}: effect {eff:+.3f} vs {escape(ref.name)}", title_justify="left")
         tab.add_column("mechanism")
         tab.add_column("effect without it", justify="right")
         tab.add_column("contribution", justify="right")
@@ -260,50 +352,63 @@ def explain_cmd(
 
 @simulate_app.command("sensitivity")
 def sensitivity_cmd(
-    scenario: Annotated[str, typer.Argument(help="Scenario whose parameter ranges are explored.")],
+    scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario whose parameter ranges are explored.")],
     country: CountryOpt = None,
-    outcome: Annotated[list[str] | None, typer.Option("--outcome", help="Outcome(s), e.g. balance, engagement:CHN.")] = None,
-    method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
-    n: Annotated[int, typer.Option("-N", help="Base sample size (Sobol: N·(D+2) runs; Morris: N·(D+1)).")] = 256,
+    outcome: OutcomeOpt = None,
+    method: Annotated[Method, typer.Option(help="sobol or morris.")] = Method.sobol,
+    n: Annotated[int, typer.Option("-N", parser=whole_number(1), metavar="INTEGER", help="Base sample size, at least 1; a power of 2 for Sobol (Sobol: N·(D+2) runs; Morris: N·(D+1)).")] = 256,
+    years: YearsOpt = None,
     seed: SeedOpt = 0,
-    top: Annotated[int, typer.Option(help="Parameters shown per outcome.")] = 8,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write all indices (.csv or .parquet).")] = None,
+    top: Annotated[int, typer.Option(parser=whole_number(1), metavar="INTEGER", help="Parameters shown per outcome (at least 1).")] = 8,
+    output: Annotated[str | None, out_option("Write all indices (.csv, .parquet, .json or .ndjson).")] = None,
     uncalibrated: UncalOpt = False,
 ) -> None:
     """Global sensitivity (SALib): which parameters drive each outcome."""
     from multivector.sim.analysis import sensitivity
+    from multivector.sim.scenario import load_scenario
 
+    countries = resolve_middle_powers(country)
+    target = output_file(output, TABLE_FORMATS, option="--output", example="sensitivity.csv")
+    sc = load_scenario(_scenario_name(scenario))
+    outcomes = _check_outcomes(outcome, sc.partners)
+    from multivector.sim.analysis import default_outcomes
+    from multivector.sim.ensemble import sensitivity_memory
+
+    sensitivity_memory(n, len(sc.ranged_parameters()), len(outcomes or default_outcomes(sc.partners)),
+                       years if years is not None else sc.years, len(countries or sc.country or ("MIDDLE",)),
+                       len(sc.partners), method.value, check=True)  # before calibrating: refuse early
     try:
-        with console.status(f"{method} sensitivity…"):
-            df = sensitivity(scenario, country, outcomes=outcome, method=method, n=n, seed=seed, calibrate=not uncalibrated)
+        with console.status(f"{method.value} sensitivity…"):
+            df = sensitivity(sc, list(countries) if countries else None, outcomes=outcomes, method=method.value, n=n, years=years,
+                             seed=seed, calibrate=not uncalibrated)
     except PanelError as exc:
         raise _calibration_hint(exc) from None
-    cols = ["S1", "ST"] if method == "sobol" else ["mu_star", "sigma"]
+    cols = ["S1", "ST"] if method == Method.sobol else ["mu_star", "sigma"]
     for o in df["outcome"].unique(maintain_order=True):
-        tab = Table(title=f"{o} ({method})", title_justify="left")
+        tab = Table(title=f"{o} ({method.value})", title_justify="left")
         tab.add_column("parameter")
         tab.add_column("range")
         for c in cols:
             tab.add_column(c, justify="right")
         for r in df.filter(df["outcome"] == o).head(top).iter_rows(named=True):
-            tab.add_row(r["parameter"], r["range"], *(f"{r[c]:.3f}" for c in cols))
+            tab.add_row(r["parameter"], escape(r["range"]), *(f"{r[c]:.3f}" for c in cols))
         console.print(tab)
-    if output is not None:
-        (df.write_csv if output.suffix == ".csv" else df.write_parquet)(output)
-        console.print(f"wrote [cyan]{output}[/]")
+    if target is not None:
+        write_table(df, target)
+        console.print(f"wrote [cyan]{escape(str(target.path))}[/]", highlight=False)
 
 
 @simulate_app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the shipped scenarios."""
-    from multivector.sim.scenario import SHIPPED_SCENARIOS, load_scenario, shipped_scenario_path
+    from multivector.sim.scenario import load_scenario, shipped_scenario_path
 
     tab = Table(title="Shipped scenarios", title_justify="left")
     tab.add_column("name")
     tab.add_column("description")
     tab.add_column("file", overflow="fold")
     for n in SHIPPED_SCENARIOS:
-        tab.add_row(n, load_scenario(n).description, str(shipped_scenario_path(n)))
+        tab.add_row(n, escape(load_scenario(n).description), escape(str(shipped_scenario_path(n))))
     console.print(tab)
 
 
