@@ -28,10 +28,10 @@ from multivector.errors import MultivectorError, UsageError
 
 data_app = typer.Typer(help="What is in the local store; import and fetch sources.", no_args_is_help=True)
 
-VERBS = ("un_votes", "alliances", "igos", "capabilities", "gdp", "events", "distance", "trade")
-#: the source each verb needs in the store
-VERB_SOURCE = {"un_votes": "unvotes", "alliances": "atop", "igos": "cow_igo", "capabilities": "cow_nmc",
-               "gdp": "gdp", "events": "icews", "distance": "cow_distance", "trade": "comtrade"}
+def _verb_names() -> list[str]:
+    from multivector.panel.verbs import VERBS
+
+    return [v.name.removeprefix("add_") for v in VERBS if "dyad" in v.kinds]
 
 
 #: the panel's years when --years is not given
@@ -175,7 +175,7 @@ def panel(
     countries: Annotated[str, typer.Argument(metavar="COUNTRIES", help="Country or countries (comma-separated; names, ISO3, COW codes, groups such as C5). 'all' for every state.")],
     partners: Annotated[Optional[str], typer.Option("--partners", "-p", metavar="CODES", help="Partners, comma-separated (default: every state). EU is one aggregated partner.")] = None,
     years: Annotated[Optional[str], typer.Option("--years", "-y", metavar="FIRST-LAST", help="Calendar years, e.g. 1992-2019 (default 1946-2019).")] = None,
-    verbs: Annotated[str, typer.Option("--add", metavar="VERBS", help=f"Verbs to apply, comma-separated, from: {', '.join(VERBS)}; 'all' = every verb whose data is loaded.")] = "all",
+    verbs: Annotated[str, typer.Option("--add", metavar="VERBS", help="Verbs to apply, comma-separated (un_votes, alliances, igos, capabilities, gdp, events, trade, distance …; see multivector.panel.VERBS); 'all' = every verb whose data is loaded.")] = "all",
     undirected: Annotated[bool, typer.Option("--undirected", help="One row per unordered pair.")] = False,
     out: Annotated[Optional[str], out_option("Write .parquet, .csv, .json or .ndjson (the format follows the extension); without it a preview is printed.")] = None,
     home: HomeOpt = None,
@@ -186,7 +186,6 @@ def panel(
     from rich.progress import Progress
 
     import multivector as mv
-    from multivector.store import default_store
 
     # everything the user typed is checked and resolved before any work starts
     yrs = parse_years(years, PANEL_YEARS)
@@ -195,15 +194,15 @@ def panel(
     target = output_file(out, TABLE_FORMATS, example="panel.parquet")
     if undirected and parts and "EU" in parts:
         raise UsageError("--undirected cannot aggregate the EU as one partner; leave EU out or drop --undirected")
+    known = _verb_names()
     if verbs.strip().lower() == "all":
-        store = default_store()
-        chosen = [v for v in VERBS if store.coverage(VERB_SOURCE[v]) is not None]
+        chosen = known
     else:
         chosen = list(dict.fromkeys(v.strip().removeprefix("add_") for v in verbs.split(",") if v.strip()))
-        bad = [v for v in chosen if v not in VERBS]
+        bad = [v for v in chosen if v not in known]
         if bad or not chosen:
             shown = ", ".join(repr(b) for b in bad) if bad else "nothing"
-            raise UsageError(f"--add: unknown verb(s) {shown}; choose from {', '.join(VERBS)}, or 'all'")
+            raise UsageError(f"--add: unknown verb(s) {shown}; choose from {', '.join(known)}, or 'all'")
     t0 = time.perf_counter()
     with Progress(console=console, transient=True) as prog:
         task = prog.add_task("building dyad-years", total=len(chosen) + 1)
@@ -211,7 +210,10 @@ def panel(
         prog.advance(task)
         for v in chosen:
             prog.update(task, description=f"add_{v}")
-            p = getattr(p, f"add_{v}")()
+            if verbs.strip().lower() == "all":
+                p = p.add_loaded([f"add_{v}"])  # skipped, with the reason, when its source is not loaded
+            else:
+                p = getattr(p, f"add_{v}")()
             prog.advance(task)
         df = p.df
     secs = time.perf_counter() - t0

@@ -163,15 +163,11 @@ def _print_or_write(df, target: Output | None, title: str, columns: list[str] | 
 def _panel(country: str | None, parts: list[str], yrs: tuple[int, int], verbs: tuple[str, ...]):
     """The dyad-year panel of ``country`` (None: every state) with ``parts``, already resolved."""
     import multivector as mv
-    from multivector.errors import PanelError, StoreError
 
-    p = mv.dyad_years(country, partners=parts, years=yrs)
-    for v in verbs:
-        try:
-            p = getattr(p, v)()
-        except (PanelError, StoreError) as exc:
-            if v != "add_trade":  # trade by partner is optional (not in the starter pack)
-                note(f"skipped {v}: {exc}")
+    p = mv.dyad_years(country, partners=parts, years=yrs).add_loaded(verbs)
+    for v, why in p.skipped:
+        if v != "add_trade":  # trade by partner is optional
+            note(f"skipped {v}: {why}")
     return p
 
 
