@@ -9,8 +9,8 @@ separation checks (fixed effects whose flows are all zero; the iterative rectifi
 Guimarães & Zylkin 2021): separated observations are dropped and counted.
 
 Standard errors. ``ssc="stata"`` (default) reproduces Stata's ``ppml``: heteroskedasticity-robust
-with the factor N/(N−1) (Yotov et al.'s RTA s.e. 0.056) and, when clustered, G/(G−1) (the book's
-0.102 for the RTA effect clustered by pair). ``ssc="full"`` also counts every fixed effect as a
+HC0 times N/(N−1) (Yotov et al.'s RTA s.e. 0.055771; ALY's 0.0523703) and, when clustered, CR0
+times G/(G−1) (the book's 0.102 for the RTA effect clustered by pair). ``ssc="full"`` also counts every fixed effect as a
 parameter in (N−1)/(N−K) (≈ 0.109 for that clustered s.e.); ``ssc="nonnested"`` is pyfixest's
 default (fixed effects nested in the clusters are not counted).
 """
@@ -56,6 +56,8 @@ class GravityEstimate:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     model: Any = field(default=None, repr=False)
+    fill: GravityEstimate | None = field(default=None, repr=False)
+    """For pair-fixed-effect trade costs: the stage-2 estimate that fills pairs never observed."""
 
     @property
     def beta(self) -> dict[str, float]:
@@ -78,6 +80,7 @@ class GravityEstimate:
             "converged": self.converged,
             "seconds": round(self.seconds, 3),
             "warnings": list(self.warnings),
+            **({"stage2": self.fill.to_dict()} if self.fill is not None else {}),
         }
 
 
@@ -185,6 +188,8 @@ def estimate(
     other = max(len(frame) - nobs - separated, 0)
     coefs = model.coef()
     ses = model.se()
+    if ssc == "stata" and not clusters and nobs > 1:  # Stata's glm/ppml robust errors: HC0 · N/(N−1)
+        ses = ses * np.sqrt(nobs / (nobs - 1.0))
     dropped_regs = [str(v) for v in (getattr(model, "_collin_vars", None) or [])]
     notes = []
     if separated:
@@ -237,8 +242,8 @@ def _as_data(data, *, years, sample, derive, exporter, importer) -> GravityData:
 def _ssc(name: str):
     import pyfixest as pf
 
-    if name == "stata":
-        return pf.ssc(k_adj=True, k_fixef="none", G_adj=True)
+    if name == "stata":  # HC0 / CR0·G/(G−1); the N/(N−1) of Stata's robust errors is applied after the fit
+        return pf.ssc(k_adj=False, G_adj=True)
     if name == "full":
         return pf.ssc(k_adj=True, k_fixef="full", G_adj=True)
     return pf.ssc(k_adj=True, k_fixef="nonnested", G_adj=True)

@@ -534,13 +534,15 @@ def _pair_fixed_effect_costs(sc: Scenario, gd: GravityData) -> tuple[GravityEsti
             raise ScenarioError(f"{sc.name}: {int(missing.sum())} pair(s) never trade in the panel, so their pair "
                                 "effects are not estimated\n  What to do: add [trade_costs] fill = \"ln_DIST + CNTG + "
                                 "...\" (regressors that predict the missing trade costs)")
-        log_tbar[missing] = _fill_costs(sc, cross, exp_c, imp_c, np.exp(log_tbar), missing, gd.file)
+        log_tbar[missing], est.fill = _fill_costs(sc, cross, exp_c, imp_c, np.exp(log_tbar), missing, gd.file)
+        est.warnings.append(f"{int(missing.sum())} pair(s) never trade in the panel; their trade costs are predicted "
+                            f"from {sc.fill} (stage 2, {est.fill.nobs:,} pairs)")
     return est, cross, log_tbar
 
 
 def _fill_costs(sc: Scenario, cross: pd.DataFrame, exp_c: str, imp_c: str, tbar: np.ndarray, missing: np.ndarray,
-                file: str) -> np.ndarray:
-    """Predicted log pair costs for the missing pairs (stage 2)."""
+                file: str) -> tuple[np.ndarray, GravityEstimate]:
+    """Predicted log pair costs for the missing pairs, and the stage-2 estimate."""
     fill_terms = [t.strip() for t in str(sc.fill).split("+") if t.strip()]
     absent = [t for t in fill_terms if t not in cross.columns]
     if absent:
@@ -568,7 +570,7 @@ def _fill_costs(sc: Scenario, cross: pd.DataFrame, exp_c: str, imp_c: str, tbar:
     mask[ii[obs], jj[obs]] = True
     a, b, _ = fixed_effects.two_way(y, off, reference=0, mask=mask)
     pred = a[ii] + b[jj] + lin
-    return pred[missing]
+    return pred[missing], est2
 
 
 def describe_changes(sc: Scenario) -> Sequence[str]:
