@@ -15,7 +15,7 @@ import pytest
 from conftest import by_country
 
 from multivector.econ import Convergence, GEBaseline, NonConvergenceError, solve, trade_cost_shock
-from multivector.econ.ge import exact_hat
+from multivector.econ.equilibrium import exact_hat
 from multivector.errors import ScenarioError
 
 TIGHT = Convergence(tolerance=1e-12, rule="max", max_iterations=5000)

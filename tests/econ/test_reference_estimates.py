@@ -16,26 +16,30 @@ from econ_published import STATA_LOG_NAFTA
 YEARS4 = [1986, 1990, 1994, 1998, 2002, 2006]
 
 
-def test_rta_effect_with_pair_fixed_effects_reproduces_yotov_et_al(shared_data):
+@pytest.fixture(scope="module")
+def rta(shared_data):
+    return estimate_example("yotov-rta", shared_data / "yotov-gravity" / "Chapter2Application2.dta")
+
+
+def test_rta_effect_with_pair_fixed_effects_reproduces_yotov_et_al(rta):
     """Stata log of RTAsEffects.do (ch. 2): RTA 0.5571853, robust s.e. 0.055771, N = 28,482, 84 obs. excluded."""
-    res = estimate_example("yotov-rta", shared_data / "yotov-gravity" / "Chapter2Application2.dta")
-    b, se = res.coefficients["RTA"]
+    b, se = rta.coefficients["RTA"]
     assert b == pytest.approx(STATA_LOG_NAFTA["RTA"], abs=5e-6)
     assert se == pytest.approx(STATA_LOG_NAFTA["RTA_se"], abs=5e-6)
-    assert res.nobs == 28_482
-    assert res.dropped["separated"] == STATA_LOG_NAFTA["excluded"]
-    assert res.years == YEARS4
+    assert rta.nobs == 28_482
+    assert rta.dropped["separated"] == STATA_LOG_NAFTA["excluded"]
+    assert rta.years == YEARS4
 
 
-def test_clustered_rta_standard_errors_follow_the_chosen_small_sample_correction(shared_data):
+def test_clustered_rta_standard_errors_follow_the_chosen_small_sample_correction(rta):
     """Yotov et al. (2016) table of ch. 1 app. 3, column PAIR FE: 0.557 (0.102), clustered by pair.
     Counting every fixed effect as a parameter instead gives ≈ 0.109."""
-    path = shared_data / "yotov-gravity" / "Chapter2Application2.dta"
-    stata = estimate(path, "trade ~ RTA | exporter^year + importer^year + pair", years=YEARS4, cluster="pair")
-    full = estimate(path, "trade ~ RTA | exporter^year + importer^year + pair", years=YEARS4, cluster="pair", ssc="full")
+    stata = rta.with_vcov(cluster="pair_id")
+    full = rta.with_vcov(cluster="pair_id", ssc="full")
     assert stata.coefficients["RTA"][1] == pytest.approx(0.102, abs=5e-4)
     assert full.coefficients["RTA"][1] == pytest.approx(0.1086, abs=5e-4)
-    assert stata.coefficients["RTA"][0] == pytest.approx(full.coefficients["RTA"][0], abs=1e-9)
+    assert stata.coefficients["RTA"][0] == full.coefficients["RTA"][0] == rta.coefficients["RTA"][0]
+    assert stata.vcov == "clustered by pair_id"
 
 
 def test_ppml_distance_elasticity_reproduces_yotov_et_al_chapter_1(shared_data):

@@ -260,7 +260,7 @@ def ge_cmd(
     `multivector gravity ge my-scenario.toml --format json -o result.json`.
     """
     _check_format(fmt)
-    from multivector.econ.ge import Convergence
+    from multivector.econ.equilibrium import Convergence
     from multivector.econ.scenario import load_scenario, run_scenario
 
     sc = load_scenario(scenario, kind="ge")

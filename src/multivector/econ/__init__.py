@@ -19,7 +19,7 @@ import pandas as pd
 
 from multivector.econ.estimation import GravityEstimate, estimate
 from multivector.econ.exceptions import EstimationError, NonConvergenceError
-from multivector.econ.ge import Convergence, GEBaseline, GEResult, solve, trade_cost_shock
+from multivector.econ.equilibrium import Convergence, GEBaseline, GEResult, solve, trade_cost_shock
 from multivector.econ.scenario import (
     Change,
     Scenario,

@@ -63,6 +63,26 @@ class GravityEstimate:
     def beta(self) -> dict[str, float]:
         return {k: v[0] for k, v in self.coefficients.items()}
 
+    def with_vcov(self, *, cluster: str | Sequence[str] | None = None, vcov: str = "hetero",
+                  ssc: str = "stata") -> GravityEstimate:
+        """The same fit with other standard errors (no re-estimation). The cluster column must be
+        one the estimation data had. Updates the inference of the stored pyfixest model."""
+        from dataclasses import replace
+
+        if ssc not in SSC_CHOICES:
+            raise EstimationError(f"unknown small-sample correction '{ssc}'; choose one of {', '.join(SSC_CHOICES)}")
+        clusters = [cluster] if isinstance(cluster, str) else list(cluster or [])
+        m = self.model
+        m._ssc_dict = _ssc(ssc)
+        try:
+            m.vcov({"CRV1": "+".join(clusters)} if clusters else vcov)
+        except Exception as exc:  # unknown cluster column and the like
+            raise EstimationError(f"cannot compute {'clustered' if clusters else vcov} standard errors: {exc}") from None
+        ses = _standard_errors(m, ssc, bool(clusters))
+        coefs = {k: (b, float(ses[k])) for k, (b, _se) in self.coefficients.items()}
+        text = f"clustered by {', '.join(clusters)}" if clusters else ("heteroskedasticity-robust" if vcov == "hetero" else "iid")
+        return replace(self, coefficients=coefs, vcov=text, ssc=ssc)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "formula": self.formula,
@@ -128,7 +148,7 @@ def estimate(
     derive: Mapping[str, str] | None = None,
     ssc: str = "stata",
     max_iterations: int = 100,
-    tolerance: float = 1e-10,
+    tolerance: float = 1e-8,
     exporter: str | None = None,
     importer: str | None = None,
 ) -> GravityEstimate:
@@ -187,9 +207,7 @@ def estimate(
     separated = int(getattr(model, "n_separation_na", 0) or 0)
     other = max(len(frame) - nobs - separated, 0)
     coefs = model.coef()
-    ses = model.se()
-    if ssc == "stata" and not clusters and nobs > 1:  # Stata's glm/ppml robust errors: HC0 · N/(N−1)
-        ses = ses * np.sqrt(nobs / (nobs - 1.0))
+    ses = _standard_errors(model, ssc, bool(clusters))
     dropped_regs = [str(v) for v in (getattr(model, "_collin_vars", None) or [])]
     notes = []
     if separated:
@@ -226,6 +244,14 @@ def estimate(
         warnings=notes,
         model=model,
     )
+
+
+def _standard_errors(model, ssc: str, clustered: bool) -> pd.Series:
+    ses = model.se()
+    nobs = int(model._N)
+    if ssc == "stata" and not clustered and nobs > 1:  # Stata's glm/ppml robust errors: HC0 · N/(N−1)
+        ses = ses * np.sqrt(nobs / (nobs - 1.0))
+    return ses
 
 
 def _as_data(data, *, years, sample, derive, exporter, importer) -> GravityData:

@@ -40,7 +40,7 @@ import pandas as pd
 from multivector.econ import fixed_effects
 from multivector.econ.data import GravityData, load_flows, resolve_data_path, unordered_pair
 from multivector.econ.estimation import GravityEstimate, estimate, formula_columns, split_formula
-from multivector.econ.ge import Convergence, GEBaseline, GEResult, solve
+from multivector.econ.equilibrium import Convergence, GEBaseline, GEResult, solve
 from multivector.errors import DataError, MultivectorError, ScenarioError
 
 TOP_KEYS = {
