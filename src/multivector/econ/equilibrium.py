@@ -23,6 +23,11 @@ reference importer's set to 0), ``OMR_i = Π_i^(1−σ) = Y_i E_R / exp(π_i)`` 
 Each refit is a fixed-effects-only PPML with an offset, solved exactly by
 :func:`multivector.econ.fixed_effects.two_way`. All percentage changes are invariant to the
 normalisation of the fixed effects; levels are not (compare percentage changes only).
+
+The published loop overshoots (successive price changes alternate in sign); where most output is
+sold at home the overshoot can grow and the loop diverge. Then — and only then — the same
+equilibrium is solved by exact hat algebra (:func:`exact_hat`; Dekle, Eaton & Kortum 2008), and the
+result says so.
 """
 
 from __future__ import annotations
