@@ -148,3 +148,20 @@ def test_a_loop_that_cannot_converge_in_time_stops_with_its_iteration_count(aly)
         solve(result.baseline, result.costs, convergence=Convergence(1e-14, "max", 2, fallback=False))
     assert e.value.iterations == 2
     assert "What to try" in str(e.value)
+
+
+def test_a_baseline_from_any_frame_feeds_trade_cost_shocks_per_country_and_pair():
+    """The interface the simulator and the corridor model call: a gravity cross-section in, % changes out."""
+    from test_bad_input import cross_section
+
+    from multivector import econ
+
+    base = econ.baseline(cross_section(n=8), "trade ~ ln_dist + brdr | exporter + importer", sigma=5, reference="C0")
+    assert base.n == 8 and base.estimates.coefficients["brdr"][0] < 0
+    res = econ.trade_cost_shock(base, {("C2", "C3"): -25}, symmetric=True)
+    pairs = {(p["exporter"], p["importer"]): p for p in res.pairs_table()}
+    assert pairs[("C2", "C3")]["trade_change_pct"] > 0 and pairs[("C3", "C2")]["trade_change_pct"] > 0
+    assert pairs[("C2", "C5")]["trade_change_pct"] < 0  # trade diverted from third countries
+    assert len(res.changed_pairs()) == 2
+    rows = by_country(res)
+    assert rows["C2"]["real_gdp_change_pct"] > 0 and rows["C3"]["real_gdp_change_pct"] > 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from multivector.econ import estimate, estimate_example
+from multivector.econ import estimate_example
 
 from econ_published import STATA_LOG_NAFTA
 

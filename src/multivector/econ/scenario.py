@@ -28,7 +28,7 @@ regressor for the pairs it selects (``variable``/``value``) or moves their ad-va
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -39,9 +39,9 @@ import pandas as pd
 
 from multivector.econ import fixed_effects
 from multivector.econ.data import GravityData, load_flows, resolve_data_path, unordered_pair
-from multivector.econ.estimation import GravityEstimate, estimate, formula_columns, split_formula
+from multivector.econ.estimation import GravityEstimate, estimate, split_formula
 from multivector.econ.equilibrium import Convergence, GEBaseline, GEResult, solve
-from multivector.errors import DataError, MultivectorError, ScenarioError
+from multivector.errors import DataError, ScenarioError
 
 TOP_KEYS = {
     "kind", "name", "title", "source", "description", "data", "download", "published", "year", "years", "sigma",
@@ -571,14 +571,3 @@ def _fill_costs(sc: Scenario, cross: pd.DataFrame, exp_c: str, imp_c: str, tbar:
     a, b, _ = fixed_effects.two_way(y, off, reference=0, mask=mask)
     pred = a[ii] + b[jj] + lin
     return pred[missing], est2
-
-
-def describe_changes(sc: Scenario) -> Sequence[str]:
-    return [ch.describe() for ch in sc.changes]
-
-
-def check_runnable(sc: Scenario) -> None:
-    """Cheap checks before reading data (used by the CLI)."""
-    if sc.kind != "ge":
-        raise MultivectorError(f"{sc.name} is an estimation example; run `multivector gravity estimate {sc.name}`")
-    formula_columns(sc.formula)
