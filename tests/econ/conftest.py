@@ -24,7 +24,3 @@ def aly(shared_data):
     from multivector.econ import load_scenario, run_scenario
 
     return run_scenario(load_scenario("aly-geppml-borders"), shared_data / "geppml" / "ge_ppml_data_orig.dta")
-
-
-def by_country(result) -> dict[str, dict]:
-    return {r["country"]: r for r in result.countries_table()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import by_country
+from econ_helpers import by_country
 
 from multivector.econ import Convergence, GEBaseline, NonConvergenceError, solve, trade_cost_shock
 from multivector.econ.equilibrium import exact_hat

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import by_country
+from econ_helpers import by_country
 from econ_published import ALY_RGDP, NAFTA_TABLE, STATA_LOG_ALY, STATA_LOG_NAFTA, STATA_LOG_TWB, TWB_R
 
 from multivector.econ import Convergence, solve

@@ -304,7 +304,7 @@ def _print_ge(out: dict, top: int | None) -> None:
                 "factory-gate price"):
         tab.add_column(col, justify="left" if col == "country" else "right")
     for r in rows:
-        tab.add_row(r["country"], *(_pct(r[k]) for k in (
+        tab.add_row(escape(r["country"]), *(_pct(r[k]) for k in (
             "exports_change_pct", "conditional_exports_change_pct", "real_gdp_change_pct",
             "conditional_real_gdp_change_pct", "omr_change_pct", "imr_change_pct", "factory_gate_price_change_pct")))
     console.print(tab)
