@@ -47,6 +47,10 @@ def timed(fn, repeats: int = REPEATS):
     return out, min(times), statistics.median(times)
 
 
+def row(what, best, med, note=""):
+    return (what, best, med, CPU.get("last", float("nan")), note)
+
+
 def fmt(seconds: float) -> str:
     if seconds != seconds:
         return "—"
@@ -102,12 +106,12 @@ def rta_model(d):
     from multivector.econ.data import load_flows
 
     gd = load_flows(path, years=YEARS4)
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     import pyfixest.estimation  # noqa: F401
 
-    import_s = time.perf_counter() - t0
+    import_s, import_cpu = time.perf_counter() - t0, time.process_time() - c0
     est, best, med = timed(lambda: estimate(gd, formula))
-    cpu_pf = CPU["last"]
+    row_pf = row("RTA model (28,482 obs., 3 fixed-effect sets): pyfixest fepois", best, med)
     # the IRLS needs the separated observations removed first (all-zero pairs)
     f = gd.frame
     tot = f.groupby("pair_id")["trade"].transform("sum")
@@ -116,14 +120,13 @@ def rta_model(d):
               pd.factorize(f.pair_id)[0]]
     y, x = f.trade.to_numpy(float), f.RTA.to_numpy(float)
     (b_irls, _mu), best_irls, med_irls = timed(lambda: previous_irls(y, x, groups), repeats=1)
-    cpu_irls = CPU["last"]
+    row_irls = row("… same with the hand-written IRLS", best_irls, med_irls)
     b = est.coefficients["RTA"][0]
+    CPU["last"] = import_cpu
     return [
-        ("RTA model (28,482 obs., 3 fixed-effect sets): pyfixest fepois", best, med,
-         f"β = {b:.7f}; CPU {fmt(cpu_pf)}"),
-        ("… same with the hand-written IRLS", best_irls, med_irls,
-         f"β = {b_irls:.7f}, \\|Δβ\\| = {abs(b_irls - b):.1e}; CPU {fmt(cpu_irls)}"),
-        ("… first import of pyfixest.estimation (once per process)", import_s, import_s, ""),
+        row_pf[:4] + (f"β = {b:.7f}",),
+        row_irls[:4] + (f"β = {b_irls:.7f}, \\|Δβ\\| = {abs(b_irls - b):.1e}",),
+        row("… first import of pyfixest.estimation (once per process)", import_s, import_s),
     ]
 
 
@@ -134,17 +137,17 @@ def ge_runs(d):
     rows = []
     twb_path = d / "yotov-gravity" / "Chapter2Application1.dta"
     (res, _est), best, med = timed(lambda: run_scenario(load_scenario("yotov-trade-without-borders"), twb_path))
-    rows.append(("Trade without borders, 69 countries, end to end (read, estimate, GE; published rule, 5 iterations)",
+    rows.append(row("Trade without borders, 69 countries, end to end (read, estimate, GE; published rule, 5 iterations)",
                  best, med, ""))
     nafta_path = d / "yotov-gravity" / "Chapter2Application2.dta"
     _, best, med = timed(lambda: run_scenario(load_scenario("yotov-nafta"), nafta_path))
-    rows.append(("NAFTA, 69 countries, end to end (panel stage 1 with pair effects, stage 2, GE)", best, med, ""))
+    rows.append(row("NAFTA, 69 countries, end to end (panel stage 1 with pair effects, stage 2, GE)", best, med, ""))
     base, costs = res.baseline, res.costs
     from multivector.econ import Convergence
 
     tight = Convergence(1e-10, "max", 5000)
     ours, best, med = timed(lambda: ge_mod.solve(base, costs, convergence=tight))
-    rows.append((f"GE solve only, to 1e-10 ({ours.iterations} loop iterations), our exact scaling solver",
+    rows.append(row(f"GE solve only, to 1e-10 ({ours.iterations} loop iterations), our exact scaling solver",
                  best, med, ""))
 
     # the fixed-effects-only PPML inside the loop, three ways, on the conditional step
@@ -171,18 +174,22 @@ def ge_runs(d):
         return previous_irls(y, None, groups, offset=off, tol=1e-14)[1]
 
     ref_fit, b1, m1 = timed(solve_ours, repeats=5)
+    cpu1 = CPU["last"]
     try:
         pf_fit, b2, m2 = timed(solve_pyfixest, repeats=3)
+        cpu2 = CPU["last"]
         gap_pf = float(np.max(np.abs(pf_fit / ref_fit - 1)))
         pf_note = f"max rel. gap to ours {gap_pf:.1e}"
     except Exception as exc:  # fixed-effects-only Poisson is an edge case for pyfixest
-        b2 = m2 = float("nan")
+        b2 = m2 = cpu2 = float("nan")
         pf_note = f"failed: {exc.__class__.__name__}: {str(exc)[:80]}"
     irls_fit, b3, m3 = timed(solve_irls, repeats=1)
+    cpu3 = CPU["last"]
     gap_irls = float(np.max(np.abs(irls_fit / ref_fit - 1)))
-    rows.append(("one FE-only PPML solve (4,761 flows, 69+69 effects): ours (scaling)", b1, m1, "first-order conditions to 1e-13"))
-    rows.append(("… pyfixest fepois with offset, in-sample predictions", b2, m2, pf_note))
-    rows.append(("… hand-written IRLS", b3, m3, f"max rel. gap to ours {gap_irls:.1e}"))
+    rows.append(("one FE-only PPML solve (4,761 flows, 69+69 effects): ours (scaling)", b1, m1, cpu1,
+                 "first-order conditions to 1e-13"))
+    rows.append(("… pyfixest fepois with offset, in-sample predictions", b2, m2, cpu2, pf_note))
+    rows.append(("… hand-written IRLS", b3, m3, cpu3, f"max rel. gap to ours {gap_irls:.1e}"))
 
     # the whole loop with the IRLS as inner solver
     def two_way_irls(flows, offset, *, reference, **_kw):
@@ -194,14 +201,15 @@ def ge_runs(d):
     ge_mod.fixed_effects.two_way = two_way_irls
     try:
         with_irls, b4, m4 = timed(lambda: ge_mod.solve(base, costs, convergence=res.convergence), repeats=1)
+        cpu4 = CPU["last"]
     finally:
         ge_mod.fixed_effects.two_way = original
     same_rule = ge_mod.solve(base, costs, convergence=res.convergence)
     rg = np.array([r["real_gdp_change_pct"] for r in same_rule.countries_table()])
     rg_irls = np.array([r["real_gdp_change_pct"] for r in with_irls.countries_table()])
     _, b5, m5 = timed(lambda: ge_mod.solve(base, costs, convergence=res.convergence), repeats=5)
-    rows.append(("GE solve, published rule (5 iterations): our solver", b5, m5, ""))
-    rows.append(("… same loop with the hand-written IRLS inside", b4, m4,
+    rows.append(row("GE solve, published rule (5 iterations): our solver", b5, m5, ""))
+    rows.append(("… same loop with the hand-written IRLS inside", b4, m4, cpu4,
                  f"max \\|Δ real GDP %\\| {np.max(np.abs(rg - rg_irls)):.1e} pp"))
     return rows
 
@@ -214,10 +222,10 @@ def main() -> int:
         print("shared/data not found (set MULTIVECTOR_SHARED_DATA)")
         return 1
     rows = rta_model(d) + ge_runs(d)
-    print("| what | best | median | notes |")
-    print("|---|---:|---:|---|")
-    for what, best, med, note in rows:
-        print(f"| {what} | {fmt(best)} | {fmt(med)} | {note} |")
+    print("| what | wall, best | wall, median | CPU (best run) | notes |")
+    print("|---|---:|---:|---:|---|")
+    for what, best, med, cpu, note in rows:
+        print(f"| {what} | {fmt(best)} | {fmt(med)} | {fmt(cpu)} | {note} |")
     import os
 
     print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -267,7 +267,7 @@ def ge_cmd(
     conv = sc.convergence
     if tolerance is not None or rule is not None:
         conv = Convergence(tolerance=tolerance if tolerance is not None else conv.tolerance,
-                           rule=rule or conv.rule, max_iterations=conv.max_iterations)
+                           rule=rule or conv.rule, max_iterations=conv.max_iterations, fallback=conv.fallback)
     with _status(fmt, f"{sc.name}") as status:
         result, est = run_scenario(sc, data_file, sigma=sigma, reference=reference, convergence=conv,
                                    progress=(lambda m: status.update(f"{sc.name}: {m}")) if status else None)

@@ -70,7 +70,6 @@ class Convergence:
         if int(self.max_iterations) < 1:
             raise ScenarioError("max_iterations must be at least 1")
 
-
     def done(self, dif: np.ndarray, n_obs_per_country: int) -> bool:
         if self.rule == "max":
             return float(np.max(np.abs(dif))) <= self.tolerance

@@ -51,7 +51,7 @@ TOP_KEYS = {
 CHANGE_KEYS = {"variable", "value", "cost_change_pct", "exporters", "importers", "between", "pairs", "symmetric",
                "include_domestic", "label"}
 COST_KEYS = {"method", "fill", "pair"}
-CONV_KEYS = {"tolerance", "rule", "max_iterations"}
+CONV_KEYS = {"tolerance", "rule", "max_iterations", "fallback"}
 
 
 @dataclass
@@ -212,6 +212,12 @@ def from_dict(raw: dict[str, Any], *, default_name: str = "scenario", where: str
     _unknown(tc, COST_KEYS, f"{where} [trade_costs]")
     conv = raw.get("convergence", {}) or {}
     _unknown(conv, CONV_KEYS, f"{where} [convergence]")
+    for key, kind_ in (("years", list), ("derive", dict), ("recode", dict), ("change", list)):
+        if raw.get(key) is not None and not isinstance(raw[key], kind_):
+            shape = "a list, e.g. years = [1986, 1990]" if kind_ is list else "a table of name = value"
+            if key == "change":
+                shape = "an array of tables: [[change]]"
+            raise ScenarioError(f"{where}: '{key}' must be {shape}")
     changes = []
     for k, ch in enumerate(raw.get("change", []) or []):
         changes.append(_change(ch, f"{where} [[change]] #{k + 1}"))
@@ -227,7 +233,7 @@ def from_dict(raw: dict[str, Any], *, default_name: str = "scenario", where: str
         published=str(raw.get("published", "")),
         year=_int(raw.get("year"), f"{where}: year"),
         years=[_int(y, f"{where}: years") for y in raw["years"]] if raw.get("years") is not None else None,
-        sigma=float(raw["sigma"]) if raw.get("sigma") is not None else None,
+        sigma=_float(raw.get("sigma"), f"{where}: sigma"),
         reference=raw.get("reference"),
         vcov=str(raw.get("vcov", "hetero")),
         cluster=raw.get("cluster"),
@@ -238,8 +244,10 @@ def from_dict(raw: dict[str, Any], *, default_name: str = "scenario", where: str
         cost_method=str(tc.get("method", "regressors")),
         fill=tc.get("fill"),
         changes=changes,
-        convergence=Convergence(tolerance=float(conv.get("tolerance", 1e-8)), rule=str(conv.get("rule", "max")),
-                                max_iterations=int(conv.get("max_iterations", 2000))),
+        convergence=Convergence(tolerance=_float(conv.get("tolerance", 1e-8), f"{where} [convergence] tolerance"),
+                                rule=str(conv.get("rule", "max")),
+                                max_iterations=_int(conv.get("max_iterations", 2000), f"{where} [convergence] max_iterations"),
+                                fallback=bool(conv.get("fallback", True))),
         effects=str(raw.get("effects", "counterfactual")),
         exporter=raw.get("exporter"),
         importer=raw.get("importer"),
@@ -278,11 +286,11 @@ def _change(ch: dict[str, Any], where: str) -> Change:
             pairs = [(str(a), str(b)) for a, b in ch["pairs"]]
         except (TypeError, ValueError):
             raise ScenarioError(f"{where}: pairs must be a list of [exporter, importer] pairs") from None
-    if has_cost and not float(ch["cost_change_pct"]) > -100:
+    if has_cost and not _float(ch["cost_change_pct"], f"{where}: cost_change_pct") > -100:
         raise ScenarioError(f"{where}: cost_change_pct must be > -100")
     return Change(
-        variable=ch.get("variable"), value=float(ch["value"]) if has_var else None,
-        cost_change_pct=float(ch["cost_change_pct"]) if has_cost else None,
+        variable=ch.get("variable"), value=_float(ch["value"], f"{where}: value") if has_var else None,
+        cost_change_pct=_float(ch["cost_change_pct"], f"{where}: cost_change_pct") if has_cost else None,
         exporters=_codes(ch.get("exporters")), importers=_codes(ch.get("importers")), between=_codes(ch.get("between")),
         pairs=pairs, symmetric=bool(ch.get("symmetric", False)), include_domestic=bool(ch.get("include_domestic", False)),
         label=str(ch.get("label", "")),
@@ -295,6 +303,15 @@ def _codes(v) -> list[str] | None:
     if isinstance(v, str):
         v = [v]
     return [str(x) for x in v]
+
+
+def _float(v, where: str) -> float | None:
+    if v is None:
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise ScenarioError(f"{where} must be a number, not {v!r}") from None
 
 
 def _int(v, where: str) -> int | None:
