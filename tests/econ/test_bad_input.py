@@ -96,6 +96,12 @@ def test_scenario_files_are_checked_key_by_key():
         scenario(change=[])
     with pytest.raises(ScenarioError, match="either variable"):
         scenario(change=[{"variable": "brdr", "value": 0, "cost_change_pct": -5}])
+    with pytest.raises(ScenarioError, match="sigma must be a number"):
+        scenario(sigma="seven")
+    with pytest.raises(ScenarioError, match="'years' must be a list"):
+        scenario(years=1994)
+    with pytest.raises(ScenarioError, match="unknown convergence rule"):
+        scenario(convergence={"rule": "loose"})
 
 
 def test_scenarios_that_change_nothing_are_refused():
