@@ -273,7 +273,6 @@ def ge_cmd(
                                    progress=(lambda m: status.update(f"{sc.name}: {m}")) if status else None)
     out = {"title": sc.title, "source": sc.source, **result.to_dict(pairs=pairs)}
     out["estimates"] = est.to_dict()
-    out["changes"] = [ch.describe() for ch in sc.changes]
     if fmt == "json":
         _emit_json(out, output)
         return

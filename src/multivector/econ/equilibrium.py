@@ -148,6 +148,7 @@ class GEResult:
     name: str = ""
     notes: list[str] = field(default_factory=list)
     solver: str = "GEPPML fixed point (Anderson, Larch & Yotov 2018)"
+    changes: list[str] = field(default_factory=list)
 
     def _pct(self, new: np.ndarray, old: np.ndarray) -> np.ndarray:
         """% change of the counterfactual against the baseline, or (effects="baseline") of the
@@ -213,6 +214,7 @@ class GEResult:
             "reference": b.reference,
             "effects": ("% change of the counterfactual against the baseline" if self.effects == "counterfactual"
                         else "% change of the baseline against the counterfactual (the effect of what the baseline has)"),
+            "changes": list(self.changes),
             "changed_pairs": len(self.changed_pairs()),
             "solver": self.solver,
             "convergence": {"rule": self.convergence.rule, "tolerance": self.convergence.tolerance,
@@ -412,4 +414,7 @@ def trade_cost_shock(
                     factor[j, i] *= (1 + pct / 100.0) ** (1.0 - b.sigma)
     if np.all(np.abs(np.log(factor)) < 1e-12):
         raise ScenarioError("the trade-cost changes change nothing (all 0 %, or only domestic pairs named)")
-    return solve(b, b.costs * factor, convergence=convergence, name=name)
+    result = solve(b, b.costs * factor, convergence=convergence, name=name)
+    result.changes = [f"trade costs {float(pct):+g} % for {e}→{m}" + (" (both ways)" if symmetric else "")
+                      for (e, m), pct in items]
+    return result

@@ -404,7 +404,7 @@ def run_scenario(sc: Scenario, data: str | Path | pd.DataFrame | None = None, *,
     world = _world(sc, gd, cross, est, log_tbar, sigma=sigma, reference=reference)
     base, cf = world
     result = solve(base, cf, convergence=convergence or sc.convergence, effects=sc.effects, name=sc.name)
-    result.notes.extend(ch.describe() for ch in sc.changes)
+    result.changes = [ch.describe() for ch in sc.changes]
     return result, est
 
 
