@@ -54,6 +54,7 @@ _COMMAND_MODULES = (
     "multivector.cli.data",
     "multivector.cli.report",
     "multivector.cli.simulate",
+    "multivector.cli.gravity",
 )
 
 for _name in _COMMAND_MODULES:
