@@ -202,26 +202,38 @@ def index_dependence(
     years: YearsOpt = None,
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write .csv or .parquet; without it a table is printed.")] = None,
 ) -> None:
-    """Concentration of engagement across the powers (shares, HHI) with the dependence-risk flags."""
-    from multivector.analysis import dependence_risk
-    from multivector.countries import resolve
-    from multivector.errors import StoreError
+    """Trade dependence on each power from both reporters side by side: partner share, trade/GDP
+    (current US$) and the HHI of all partners, as the country reports its trade and as each partner does.
+
+    `multivector index dependence KAZ --years 2000-2023 -o dependence.csv`
+    """
+    import polars as pl
+
+    import multivector as mv
+    from multivector.countries import great_powers, resolve
+    from multivector.indices.dependence import concentration_both_sides, mirror_flows, trade_dependence
+    from multivector.panel.add_trade import CIF_FOB
     from multivector.store import default_store
 
     code = resolve(country, allow_groups=False)
-    p, parts = _panel(code, _partners(partners), _years(years, (1992, 2019)),
-                      ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_gdp", "add_trade"))
-    try:
-        reported = default_store().table("reported_trade")
-    except StoreError:
-        reported = None
-    res = dependence_risk(p.df, code, [x for x in parts if x != code], reported=reported)
-    _print_or_write(res.estimates, out, f"Dependence flags for {code} (thresholds: multivector.analysis.THRESHOLDS)",
-                    ["source", "channel", "year", "indicator", "partner", "value", "threshold", "flagged", "note"])
+    yrs = _years(years, (1992, 2023))
+    parts = [x for x in great_powers(_partners(partners)) if x != code]
+    store = default_store()
+    p = mv.dyad_years(code, partners=parts, years=yrs).add_trade().add_gdp()
+    by_partner = store.query("SELECT iso3_1, iso3_2, year, exports_usd, imports_usd FROM trade_by_partner "
+                             "WHERE iso3_1 = ? OR iso3_2 = ?", [code, code])
+    totals = store.query("SELECT iso3, year, exports_usd, imports_usd FROM trade_totals WHERE iso3 = ?", [code])
+    conc = concentration_both_sides(mirror_flows(by_partner, code), totals=totals)
+    df = trade_dependence(p.df, totals=totals, concentration=conc).filter(pl.col("year").is_between(*yrs))
+    cols = ["partner", "year", "trade_reported", "trade_mirror", "gap_pct", "share_reported", "share_mirror",
+            "trade_gdp_reported", "trade_gdp_mirror", "hhi_reported", "hhi_mirror"]
     if out is None:
-        console.print(res.lead)
-        for pt in res.points:
-            console.print(f"• {pt}")
+        df = df.with_columns([(pl.col(c) / 1e9).alias(c) for c in ("trade_reported", "trade_mirror")])
+    _print_or_write(df, out, f"Trade dependence of {code} on {', '.join(parts)} — reported by {code} vs by each partner "
+                    "(trade in US$ bn when printed; shares of its world trade; trade/GDP in current US$)", cols)
+    if out is None:
+        console.print(f"[dim]reported = {code}'s own customs figures; mirror = the partner's figures for the same flows. "
+                      f"They differ: {CIF_FOB}. Sources per value: -o file.csv (trade_source, mirror_source).[/]")
 
 
 def register(app: typer.Typer) -> None:

@@ -33,9 +33,9 @@ Never average them; say whose figure is used.
 
 Store tables:
 
-* ``trade_by_partner``: iso3_1 (reporter), iso3_2 (partner), year, exports_usd, imports_usd,
-  exports_source, imports_source, exports_estimated, imports_estimated — null, never 0, where the
-  reporter did not report a flow.
+* ``trade_by_partner``: iso3_1 (reporter), iso3_2 (partner), year, exports_usd, imports_usd (US$,
+  rounded to the nearest thousand), exports_source, imports_source, exports_estimated,
+  imports_estimated — null, never 0, where the reporter did not report a flow.
 * ``trade_totals``: iso3 (reporter), year, exports_usd, imports_usd (the reporter's trade with the
   world), exports_source, imports_source.
 * ``eu27_exports``: partner, year, exports_eur, exports_usd, usd_per_eur, composition
@@ -207,7 +207,10 @@ def resolve(long: pl.DataFrame) -> pl.DataFrame:
 
 
 def _wide(long: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    f = long.with_columns(pl.format("{} {}", "source", "vintage").alias("_src"))
+    # US$, rounded to the nearest thousand: the precision of the national tables, and a third of
+    # the bytes of raw doubles in the starter pack
+    f = long.with_columns(pl.format("{} {}", "source", "vintage").alias("_src"),
+                          ((pl.col("value_usd") / 1e3).round(0) * 1e3).alias("value_usd"))
     x = f.filter(pl.col("flow") == "X").select(*key, pl.col("value_usd").alias("exports_usd"),
                                                 pl.col("_src").alias("exports_source"), pl.col("estimated").alias("exports_estimated"))
     m = f.filter(pl.col("flow") == "M").select(*key, pl.col("value_usd").alias("imports_usd"),
@@ -245,6 +248,29 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
     return year_span(tables, "trade_by_partner")
+
+
+def vintages(tables: dict[str, pl.DataFrame]) -> dict[str, list[str]]:
+    """Source → the vintages the tables hold (for ``data status``)."""
+    t = tables.get("trade_by_partner")
+    if t is None or t.height == 0:
+        return {}
+    s = pl.concat([t["exports_source"], t["imports_source"]]).drop_nulls().unique()
+    out: dict[str, set[str]] = {}
+    for v in s.to_list():
+        src, _, vin = v.partition(" ")
+        out.setdefault(src, set()).add(vin)
+    return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+def meta_for(tables: dict[str, pl.DataFrame]) -> SourceMeta:
+    """:data:`META` with the version naming the vintage(s) of every source the tables hold."""
+    import dataclasses
+
+    parts = []
+    for src, vins in vintages(tables).items():
+        parts.append(f"{src} {vins[0]}" if len(vins) == 1 else f"{src} {vins[0]} … {vins[-1]}")
+    return dataclasses.replace(META, version="; ".join(parts)) if parts else META
 
 
 def to_long(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
