@@ -314,6 +314,13 @@ def merge(tables: dict[str, pl.DataFrame], store) -> dict[str, pl.DataFrame]:
     return merged
 
 
+def fetch(dest=None, *, reporters: str = "KAZ", partners: str | None = None, years: str = "2021-2024", client=None) -> Path:
+    """Live: the IMF's IMTS (SDMX 3.0) figures for ``reporters`` (all partners unless ``partners``),
+    saved as one SDMX-CSV file; importing it merges the values into the store by the precedence rules
+    (IMTS ranks above the DOTS snapshot, below national statistics)."""
+    return _module("imts").fetch(dest, reporters=reporters, partners=partners, years=years, client=client)
+
+
 def _bibtex() -> str:
     return "\n\n".join(m.bibtex for m in component_metas())
 

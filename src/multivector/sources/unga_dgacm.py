@@ -41,7 +41,7 @@ import polars as pl
 
 from multivector.errors import DataError
 from multivector.sources._names import un_table
-from multivector.sources.base import SourceMeta, download, existing_file, year_span
+from multivector.sources.base import SourceMeta, existing_file, year_span
 
 META = SourceMeta(
     key="unga",
@@ -325,16 +325,31 @@ def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
     return year_span(tables, "unga_rollcalls")
 
 
-def fetch(dest: str | Path | None = None, *, sessions: tuple[str, ...] | None = None) -> Path:
+def fetch(dest: str | Path | None = None, *, sessions: tuple[str, ...] | None = None, client=None) -> Path:
     """Download the session extracts (``74.json`` … and the emergency sessions) from UNxml/GAresolutions
-    into one folder and return it. ``sessions`` defaults to 74 up to the session in progress plus ES-10/ES-11."""
+    into one folder and return it. ``sessions`` defaults to 74 up to the session in progress plus ES-10
+    and ES-11; a session the UN has not published yet (404) is skipped. ``client``: an ``httpx.Client``."""
     from multivector.config import home
+    from multivector.errors import OfflineError
+    from multivector.sources.comtrade import get_with_backoff
 
     folder = Path(dest) if dest is not None else home() / "downloads" / "unga" / "data_extract"
+    folder.mkdir(parents=True, exist_ok=True)
     if sessions is None:
         last = session_of(datetime.now().date())
         sessions = (*[str(s) for s in range(74, last + 1)], "ES-10", "ES-11")
-    got = []
+    got = 0
     for s in sessions:
-        got.append(download(RAW_BASE + f"{s}.json", folder / f"{s}.json", source=META.key))
+        try:
+            text = get_with_backoff(RAW_BASE + f"{s}.json", source=META.key, client=client)
+        except OfflineError as exc:
+            if "answered 404" in str(exc):
+                continue  # not published (yet)
+            raise
+        tmp = folder / f"{s}.json.part"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(folder / f"{s}.json")
+        got += 1
+    if not got:
+        raise OfflineError(f"none of the sessions {', '.join(sessions)} is published at {RAW_BASE}")
     return folder
