@@ -105,7 +105,7 @@ def test_imts_ranks_between_dots_and_national_statistics(tmp_path):
     assert t["exports_source"] == "kaz_bns 2022 edition" and t["imports_source"] == "imts 2026-01-01"
 
 
-def test_dataverse_fetch_finds_the_file_in_the_dataset_listing(tmp_path, shared_data):
+def test_dataverse_fetch_finds_the_file_in_the_dataset_listing(tmp_path, shared_data, monkeypatch):
     """The Dataverse answer is a fixture in the documented shape of its files API
     (``{"status": "OK", "data": [{"dataFile": {"id": …, "filename": …}}]}``); the .dta served is the real one."""
     listing = {"status": "OK", "data": [
@@ -121,22 +121,14 @@ def test_dataverse_fetch_finds_the_file_in_the_dataset_listing(tmp_path, shared_
         return httpx.Response(200, content=dta)
 
     transport = httpx.MockTransport(handler)
-    import multivector.sources.base as base
 
-    real_stream = httpx.stream
-
-    def stream(method, url, **kw):
+    def stream(method, url, **kw):  # the loader downloads with httpx.stream; serve it from the transport
         kw.pop("follow_redirects", None)
         kw.pop("timeout", None)
-        client = httpx.Client(transport=transport)
-        return client.stream(method, url, **kw)
+        return httpx.Client(transport=transport).stream(method, url, **kw)
 
-    base.httpx = httpx
-    try:
-        httpx.stream = stream
-        path = idealpoints.fetch(tmp_path)
-    finally:
-        httpx.stream = real_stream
+    monkeypatch.setattr(httpx, "stream", stream)
+    path = idealpoints.fetch(tmp_path)
     df = idealpoints.read(path)
     assert df.filter((pl.col("ccode") == 705) & (pl.col("year") == 2024))["idealpoint"][0] == pytest.approx(-0.506, abs=5e-4)
 

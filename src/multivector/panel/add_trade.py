@@ -39,15 +39,21 @@ def add_trade(panel: DyadPanel) -> DyadPanel:
             "national statistics tables) or `multivector data fetch trade` (IMF IMTS; needs internet)"
         )
     cov = _join.coverage(panel, "trade")
-    t = panel.store.table("trade_by_partner").with_columns(
+    frame = _join.frame_of(panel)
+    t = _rows(panel, frame).with_columns(
         pl.when(pl.col("exports_source") == pl.col("imports_source")).then(pl.col("exports_source"))
         .otherwise(pl.concat_str([pl.col("exports_source").fill_null("–"), pl.col("imports_source").fill_null("–")],
                                  separator=" / ")).alias("_src"),
         (pl.col("exports_estimated").fill_null(False) | pl.col("imports_estimated").fill_null(False)).alias("_est"),
     ).select("iso3_1", "iso3_2", "year", "exports_usd", "imports_usd", "_src", "_est")
-    frame = _join.directed_iso(panel, _join.frame_of(panel), t, SIDE1)
+    key = ["iso3_1", "iso3_2", "year"]
+    t = t.with_columns(pl.col("year").cast(pl.Int32))
+    frame = frame.drop([c for c in TRADE_COLS if c in frame.columns])
+    frame = frame.join(t.select(*key, *[pl.col(c).alias(o) for c, o in SIDE1.items()]), on=key, how="left",
+                       maintain_order="left")
     swapped = t.rename({"iso3_1": "iso3_2", "iso3_2": "iso3_1"})
-    frame = _join.directed_iso(panel, frame, swapped, SIDE2)
+    frame = frame.join(swapped.select(*key, *[pl.col(c).alias(o) for c, o in SIDE2.items()]), on=key, how="left",
+                       maintain_order="left")
     frame = frame.with_columns(
         (pl.col("trade_exports") + pl.col("trade_imports")).alias("trade_total"),
         (pl.col("mirror_exports") + pl.col("mirror_imports")).alias("mirror_total"),
@@ -57,3 +63,16 @@ def add_trade(panel: DyadPanel) -> DyadPanel:
 
 
 add_trade.__doc__ = add_trade.__doc__.replace("{cif_fob}", CIF_FOB)
+
+
+def _rows(panel: DyadPanel, frame: pl.DataFrame) -> pl.DataFrame:
+    """The store's trade rows this panel can use: for a small panel only those between its states
+    (both directions, by one filtered query); for a large one the whole (cached) table."""
+    if frame.height > _join.SMALL_PANEL:
+        return panel.store.table("trade_by_partner")
+    s1 = sorted(set(frame["iso3_1"].drop_nulls().to_list()))
+    s2 = sorted(set(frame["iso3_2"].drop_nulls().to_list()))
+    p1, p2 = ", ".join("?" * len(s1)), ", ".join("?" * len(s2))
+    return panel.store.query(
+        f"SELECT * FROM trade_by_partner WHERE (iso3_1 IN ({p1}) AND iso3_2 IN ({p2})) "
+        f"OR (iso3_1 IN ({p2}) AND iso3_2 IN ({p1}))", [*s1, *s2, *s2, *s1])

@@ -28,7 +28,18 @@ AGGREGATE = "<aggregate>"
 _SPECIAL = str.maketrans({"İ": "I", "ı": "i", "Ý": "I", "ý": "i", "ё": "е", "Ё": "Е", "’": "'", "‘": "'", "`": "'"})
 
 
+@lru_cache(maxsize=65536)
+def _normalise(name: str) -> str:
+    return _normalise_uncached(name)
+
+
 def normalise(name: object) -> str:
+    """Case-folded label without accents, footnote digits or repeated spaces ("TÜRKİYE" → "turkiye";
+    "Всего 2" → "всего"). Cyrillic letters are kept (only ё → е)."""
+    return _normalise(str(name))
+
+
+def _normalise_uncached(name: str) -> str:
     """Case-folded label without accents, footnote digits or repeated spaces ("TÜRKİYE" → "turkiye";
     "Всего 2" → "всего"). Cyrillic letters are kept (only ё → е)."""
     s = str(name).translate(_SPECIAL)

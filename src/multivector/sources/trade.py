@@ -188,22 +188,32 @@ def resolve(long: pl.DataFrame) -> pl.DataFrame:
     unknown = sorted(set(long["source"].unique().to_list()) - set(RANK))
     if unknown:
         raise DataError(f"unknown trade source(s) {', '.join(unknown)}; known: {', '.join(RANK)}")
-    f = long.with_columns(
-        pl.col("source").replace_strict(RANK, return_dtype=pl.Int16).alias("_rank"),
-        pl.col("source").is_in(list(COMPLETE)).alias("_complete"),
-    )
-    key = ["reporter", "year", "flow"]
-    complete = f.filter(pl.col("_complete"))
-    winners = (complete.select(*key, "_rank", "source", "vintage").unique()
-               .sort([*key, "_rank", "vintage"], descending=[False, False, False, True, True])
-               .unique(key, keep="first", maintain_order=True)
-               .select(*key, pl.col("source").alias("_ws"), pl.col("vintage").alias("_wv")))
-    base = complete.join(winners, on=key).filter((pl.col("source") == pl.col("_ws")) & (pl.col("vintage") == pl.col("_wv"))).drop("_ws", "_wv")
-    partial = f.filter(~pl.col("_complete"))
-    allrows = pl.concat([base, partial], how="diagonal_relaxed")
-    out = (allrows.sort(["reporter", "partner", "year", "flow", "_rank", "vintage"], descending=[False, False, False, False, True, True])
-           .unique(["reporter", "partner", "year", "flow"], keep="first", maintain_order=True))
-    return out.drop("_rank", "_complete").sort(["reporter", "partner", "year", "flow"])
+    key3, key4 = ["reporter", "year", "flow"], ["reporter", "partner", "year", "flow"]
+    f = long.with_columns(pl.col("source").replace_strict(RANK, return_dtype=pl.Int16).alias("_rank"))
+    is_complete = pl.col("source").is_in(list(COMPLETE))
+    complete, partial = f.filter(is_complete), f.filter(~is_complete)
+    # the winning (source, vintage) of each reporter-year-flow among the full partner tables
+    combos = complete.select(*key3, "_rank", "source", "vintage").unique()
+    contested = combos.group_by(key3).len().filter(pl.col("len") > 1).select(key3)
+    if contested.height:
+        winners = (combos.join(contested, on=key3, how="semi")
+                   .sort([*key3, "_rank", "vintage"], descending=[False, False, False, True, True])
+                   .unique(key3, keep="first", maintain_order=True).select(*key3, "source", "vintage"))
+        loser = complete.join(contested, on=key3, how="semi").join(winners, on=[*key3, "source", "vintage"], how="anti")
+        complete = complete.join(loser.select(*key4, "source", "vintage"), on=[*key4, "source", "vintage"], how="anti")
+    out = complete
+    if partial.height:
+        both = pl.concat([complete, partial], how="diagonal_relaxed")
+        dup = both.select(key4).is_duplicated()
+        if dup.any():
+            many = both.filter(dup).sort([*key4, "_rank", "vintage"], descending=[False] * 4 + [True, True]).unique(
+                key4, keep="first", maintain_order=True)
+            both = pl.concat([both.filter(~dup), many], how="diagonal_relaxed")
+        out = both
+    if out.select(key4).is_duplicated().any():
+        raise DataError("one source gives two values for the same reporter, partner, year and flow",
+                        hint="a reader let a duplicate through; report it")
+    return out.drop("_rank").sort(key4)
 
 
 def _wide(long: pl.DataFrame, key: list[str]) -> pl.DataFrame:

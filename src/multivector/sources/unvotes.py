@@ -83,6 +83,7 @@ META = SourceMeta(
     coverage=(1946, 2025),
     unit="roll call × country (derived: undirected dyad-year; session years, year = session + 1945)",
     tables=("un_agreement_dyad_year", "un_rollcalls"),
+    notes="Session years (year = session + 1945): Voeten's roll calls to session 74, the UN's recorded votes for 75–80 (2020–2025).",
 )
 
 VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
