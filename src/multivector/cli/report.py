@@ -234,6 +234,21 @@ def index_dependence(
     if out is None:
         console.print(f"[dim]reported = {code}'s own customs figures; mirror = the partner's figures for the same flows. "
                       f"They differ: {CIF_FOB}. Sources per value: -o file.csv (trade_source, mirror_source).[/]")
+        # the risk flags over all channels (multivector.analysis), as before
+        from multivector.analysis import dependence_risk
+        from multivector.errors import StoreError
+
+        flags_panel, _ = _panel(code, parts, yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_gdp", "add_trade"))
+        try:
+            reported = store.table("reported_trade")
+        except StoreError:
+            reported = None
+        res = dependence_risk(flags_panel.df, code, parts, reported=reported)
+        _print_or_write(res.estimates, None, f"Dependence flags for {code} (thresholds: multivector.analysis.THRESHOLDS)",
+                        ["source", "channel", "year", "indicator", "partner", "value", "threshold", "flagged", "note"])
+        console.print(res.lead)
+        for pt in res.points:
+            console.print(f"• {pt}")
 
 
 def register(app: typer.Typer) -> None:
