@@ -94,8 +94,8 @@ def read(path: str | Path, *, reporters: set[str] | None = None) -> pl.DataFrame
             continue
         if rep in by_reporter:
             first, other, other_label = by_reporter[rep]
-            key = ["partner", "year", "flow", "_raw"]
-            if frame.select(key).sort(key).equals(other.select(key).sort(key)):
+            if frame.drop("_place").equals(other.drop("_place")) or \
+                    _long(frame).select(LONG_KEY).sort(LONG_KEY).equals(_long(other).select(LONG_KEY).sort(LONG_KEY)):
                 notes["duplicate reporter files"].append(f"{f.name} repeats {first.name} ({rep})")
                 continue
             if (normalise(label) in SECONDARY) == (normalise(other_label) in SECONDARY):
@@ -106,7 +106,7 @@ def read(path: str | Path, *, reporters: set[str] | None = None) -> pl.DataFrame
             # a predecessor or union (Belgium-Luxembourg 1960–1996) and the country itself (Belgium
             # 1997–): one reporter, the country's own figures first where both have a year
             new_is_secondary = normalise(label) in SECONDARY
-            primary, secondary = (other, frame) if new_is_secondary else (frame, other)
+            primary, secondary = (_long(other), _long(frame)) if new_is_secondary else (_long(frame), _long(other))
             merged = pl.concat([primary, secondary.join(primary.select("partner", "year", "flow").unique(),
                                                         on=["partner", "year", "flow"], how="anti")])
             notes["duplicate reporter files"].append(f"{f.name} and {first.name} merged as one reporter ({rep})")
@@ -121,13 +121,30 @@ def read(path: str | Path, *, reporters: set[str] | None = None) -> pl.DataFrame
             file=first_place[0], row=first_place[1], field="partner",
             hint="add the label to multivector.sources._names.IMF_ALIASES (country) or IMF_AGGREGATES",
         )
-    parts = [fr.with_columns(pl.lit(rep).alias("reporter")) for rep, (_f, fr, _l) in by_reporter.items()
-             if reporters is None or rep in reporters]
+    keep = {rep: fr for rep, (_f, fr, _l) in by_reporter.items() if reporters is None or rep in reporters}
     NOTES.clear()
     NOTES.update(notes)
-    if not parts:
+    if not keep:
         raise DataError("no reporter economy in these workbooks", file=str(path))
-    return _parse(pl.concat(parts, rechunk=True))
+    # the wide frames of all workbooks are stacked and turned long at once (one unpivot, one parse)
+    wide = [fr.with_columns(pl.lit(rep).alias("reporter")) for rep, fr in keep.items() if "_raw" not in fr.columns]
+    long = [fr.with_columns(pl.lit(rep).alias("reporter")) for rep, fr in keep.items() if "_raw" in fr.columns]
+    parts = ([_long(pl.concat(wide, how="diagonal"))] if wide else []) + long
+    return _parse(pl.concat(parts, how="diagonal", rechunk=True))
+
+
+LONG_KEY = ["partner", "year", "flow", "_raw"]
+_ID = ["_row", "_sec", "partner", "flow", "_scale", "_place"]
+
+
+def _long(wide: pl.DataFrame) -> pl.DataFrame:
+    """Wide sheet rows (one column per year, named by the year) → one row per non-empty cell."""
+    if "_raw" in wide.columns:
+        return wide
+    ids = [c for c in wide.columns if c in _ID or c == "reporter"]
+    years = [c for c in wide.columns if c not in ids]
+    return wide.unpivot(index=ids, on=years, variable_name="year", value_name="_raw").filter(
+        pl.col("_raw").is_not_null()).with_columns(pl.col("year").cast(pl.Int32))
 
 
 def _read_workbook(f: Path, names) -> tuple[str, str, pl.DataFrame]:
@@ -177,7 +194,7 @@ def _read_workbook(f: Path, names) -> tuple[str, str, pl.DataFrame]:
                         hint="the workbook may be truncated")
     if len({fr["flow"][0] for fr in frames if fr.height}) < 2:
         raise DataError("both sheets hold the same flow", file=str(f))
-    return reporter, rep_label, pl.concat(frames)
+    return reporter, rep_label, pl.concat(frames, how="diagonal")
 
 
 def _header_row(top: list[tuple]) -> int | None:
@@ -188,23 +205,21 @@ def _header_row(top: list[tuple]) -> int | None:
 
 
 def _sheet_values(df: pl.DataFrame, header: tuple, h: int, flow: str, scale: float, names, place: str) -> pl.DataFrame:
-    """Raw cells of one sheet, long: one row per (partner row, year column) with text still unparsed."""
-    year_cols = {f"c{j}": _excel.year_of(v) for j, v in enumerate(header) if j > 0 and _excel.year_of(v) is not None}
-    body = df.slice(h + 1).with_row_index("_row", offset=h + 2)  # Excel row numbers
+    """The partner rows of one sheet, wide: a column per year (named by the year), cells still text."""
+    year_cols = {f"c{j}": str(_excel.year_of(v)) for j, v in enumerate(header) if j > 0 and _excel.year_of(v) is not None}
+    body = df.slice(h + 1)
     labels = [str(x).strip() if x is not None else "" for x in body["c0"].to_list()]
-    rows = body["_row"].to_list()
-    iso = [names.resolve(lbl, (place, r, "partner")) if lbl else None for lbl, r in zip(labels, rows)]
-    iso = ["WLD" if (i == AGGREGATE and normalise(lbl) == "world") else (None if i == AGGREGATE else i)
-           for i, lbl in zip(iso, labels)]
-    body = body.with_columns(pl.Series("partner", iso, pl.String),
-                             pl.Series("_sec", [normalise(x) in SECONDARY for x in labels], pl.Boolean))
-    body = body.filter(pl.col("partner").is_not_null())
-    return body.select("_row", "_sec", "partner", *year_cols).unpivot(
-        index=["_row", "_sec", "partner"], variable_name="_col", value_name="_raw",
-    ).filter(pl.col("_raw").is_not_null()).with_columns(
-        pl.col("_col").replace_strict(year_cols, return_dtype=pl.Int32).alias("year"),
+    iso, sec = [], []
+    for k, lbl in enumerate(labels):
+        code = names.resolve(lbl, (place, h + 2 + k, "partner")) if lbl else None
+        iso.append("WLD" if (code == AGGREGATE and normalise(lbl) == "world") else (None if code == AGGREGATE else code))
+        sec.append(normalise(lbl) in SECONDARY)
+    return body.select(
+        pl.int_range(h + 2, h + 2 + body.height, dtype=pl.Int64).alias("_row"),  # Excel row numbers
+        pl.Series("_sec", sec, pl.Boolean), pl.Series("partner", iso, pl.String),
         pl.lit(flow).alias("flow"), pl.lit(scale).alias("_scale"), pl.lit(place).alias("_place"),
-    ).drop("_col")
+        *[pl.col(c).alias(y) for c, y in year_cols.items()],
+    ).filter(pl.col("partner").is_not_null())
 
 
 def _parse(long: pl.DataFrame) -> pl.DataFrame:
