@@ -247,3 +247,17 @@ def test_a_repeated_eurostat_file_is_an_error(tmp_path, shared_data):
     shutil.copy(f, tmp_path / ("copy_" + f.name))
     with pytest.raises(DataError, match="the same reporter, partner and period twice"):
         eurostat_comext.read(tmp_path)
+
+
+@pytest.mark.parametrize("partner,period,needle", [
+    ("Atlantis", "Jan.-Dec. 2019", "Atlantis"),
+    ("Kazakhstan", "Q3 2019", "is not a month or a year"),
+])
+def test_bad_eurostat_rows_are_clear_errors(tmp_path, partner, period, needle):
+    """A tiny Relational View file written by the test (made-up value)."""
+    p = tmp_path / "Relational_View_test.csv"
+    p.write_text("REPORTER,PARTNER,PRODUCT,FLOW,STAT_PROCEDURE,PERIOD,VALUE_IN_EUR\n"
+                 f'"Germany","{partner}","TOTAL-Total","2-EXPORT","T-Total","{period}",1000\n', encoding="utf-8")
+    with pytest.raises(DataError, match=needle) as exc:
+        eurostat_comext.read(p)
+    assert "line 2" in str(exc.value)
