@@ -17,7 +17,6 @@ Kazakhstan 2000–2021: US$ 64.15 bn (2021 US$) — AidData's published country 
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import polars as pl

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError, UnknownCountryError
-from multivector.sources.base import SourceMeta, download, existing_file, year_span
+from multivector.sources.base import SourceMeta, existing_file, year_span
 from multivector.sources.facts import iso3_codes, suggest_iso3
 
 META = SourceMeta(

@@ -71,7 +71,6 @@ COLUMNS = ("ccode", "year", "idealpoint", "idealpoint_q05", "idealpoint_q95", "n
 SCHEMA = {"ccode": pl.Int32, "year": pl.Int32, "idealpoint": pl.Float64, "idealpoint_q05": pl.Float64,
           "idealpoint_q95": pl.Float64, "nvotes": pl.Int32, "idealpoint_all": pl.Float64, "idealpoint_legacy": pl.Float64}
 
-DATAVERSE_FILE = "https://dataverse.harvard.edu/api/access/datafile/:persistentId"
 
 
 def read(path: str | Path) -> pl.DataFrame:
