@@ -146,9 +146,9 @@ def test_to_pandas_and_write(tmp_path, kaz):
 
 
 def test_trade_without_data_says_how_to_load_it(kaz):
-    if kaz.store.coverage("comtrade") is not None:
-        pytest.skip("trade is loaded in this store")
-    with pytest.raises(PanelError, match="data fetch comtrade"):
+    if kaz.store.coverage("trade") is not None:
+        pytest.skip("trade by partner is in the store (starter pack); see tests/data/test_panel_present.py")
+    with pytest.raises(PanelError, match="data import trade"):
         kaz.add_trade()
 
 

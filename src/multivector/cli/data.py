@@ -54,6 +54,13 @@ def status(home: HomeOpt = None) -> None:
     console.print(table)
     from multivector import sources
 
+    for key in dict.fromkeys(prov["source"].to_list() if prov.height else []):
+        try:
+            notes = sources.get(key).META.notes
+        except MultivectorError:
+            continue
+        if notes:
+            console.print(f"[dim]{key}: {notes}[/]")
     missing = [k for k in sources.available() if k not in set(prov["source"].to_list())] if prov.height else []
     if missing:
         console.print(f"[dim]not loaded:[/] {escape(', '.join(missing))}  (multivector data fetch SOURCE / data import SOURCE PATH)")
@@ -81,11 +88,15 @@ def _import(source: str, path: Path, origin: str) -> None:
         frame = mod.read(path)
         prog.update(task, description=f"deriving {escape(', '.join(mod.META.tables) or source)}")
         tables = mod.derive(frame)
+        if hasattr(mod, "merge"):  # e.g. trade: one publisher's file joins what the store holds
+            prog.update(task, description="merging with the store")
+            tables = mod.merge(tables, default_store())
+        meta = mod.meta_for(tables) if hasattr(mod, "meta_for") else mod.META
         from multivector.starter_pack import observed_coverage
 
         coverage = observed_coverage(source, tables)
         prog.update(task, description="writing to the store")
-        default_store().import_tables(mod.META, tables, origin=origin, input_path=str(path), coverage=coverage)
+        default_store().import_tables(meta, tables, origin=origin, input_path=str(path), coverage=coverage)
     for name, df in tables.items():
         done(f"{source}: {name} {df.height:,} rows" + (f", {coverage[0]}–{coverage[1]}" if coverage else ""))
 
@@ -93,9 +104,17 @@ def _import(source: str, path: Path, origin: str) -> None:
 @data_app.command("fetch")
 def fetch(
     source: Annotated[str, typer.Argument(help="Source key to download from its canonical release.")],
+    reporters: Annotated[Optional[str], typer.Option("--reporters", help="Reporters, comma-separated (comtrade, trade), e.g. KAZ,UZB.")] = None,
+    partners: Annotated[Optional[str], typer.Option("--partners", help="Partners, comma-separated (comtrade, trade); default: all.")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="Years (comtrade, trade), e.g. 2015-2023 or 2019,2021.")] = None,
     home: HomeOpt = None,
 ) -> None:
-    """Download a source's canonical release (needs internet) and import it."""
+    """Download a source's canonical release (needs internet) and import it.
+
+    `multivector data fetch comtrade --reporters KAZ --partners CHN,RUS --years 2015-2023`;
+    `multivector data fetch trade --reporters KAZ,UZB --years 2021-2024` (IMF IMTS)."""
+    import inspect
+
     from multivector import sources
 
     mod = sources.get(source)
@@ -104,8 +123,14 @@ def fetch(
             f"'{source}' has no live download. Get it from {mod.META.url} and run "
             f"`multivector data import {source} PATH`."
         )
+    given = {"reporters": reporters, "partners": partners, "years": years}
+    accepted = inspect.signature(mod.fetch).parameters
+    kwargs = {k: v for k, v in given.items() if v is not None and k in accepted}
+    ignored = [f"--{k}" for k, v in given.items() if v is not None and k not in accepted]
+    if ignored:
+        raise MultivectorError(f"'{source}' downloads its whole release; {', '.join(ignored)} apply to comtrade and trade only")
     with console.status(f"downloading {escape(source)} …"):
-        path = mod.fetch()
+        path = mod.fetch(**kwargs)
     _import(source, Path(path), origin="fetch")
 
 

@@ -36,6 +36,8 @@ index_app = typer.Typer(help="Indices as tables: balance, alignment, dependence 
 
 #: index years when --years is not given (one country / every state)
 INDEX_YEARS = (1992, 2019)
+#: trade by partner runs to 2023
+DEPENDENCE_YEARS = (1992, 2023)
 ALL_YEARS = (1946, 2019)
 
 
@@ -229,27 +231,45 @@ def index_dependence(
     years: YearsOpt = None,
     out: IndexOut = None,
 ) -> None:
-    """Concentration of engagement across the powers (shares, HHI) with the dependence-risk flags."""
+    """Trade dependence on each power from both reporters side by side: partner share, trade/GDP
+    (current US$) and the HHI of all partners, as the country reports its trade and as each partner does;
+    then the dependence-risk flags over all channels.
+
+    `multivector index dependence KAZ --years 2000-2023 -o dependence.csv`
+    """
+    import polars as pl
+
     from multivector.analysis import dependence_risk
-    from multivector.errors import StoreError
-    from multivector.store import default_store
+    from multivector.indices.dependence import concentration_both_sides, mirror_flows, trade_dependence
+    from multivector.panel.add_trade import CIF_FOB
+    from multivector.panel.facts import reported_trade
+    from multivector.panel.trade import partner_flows, world_totals
 
     code = resolve_state(country, command="index dependence")
-    yrs = parse_years(years, INDEX_YEARS)
+    yrs = parse_years(years, DEPENDENCE_YEARS)
     parts, _ = _powers(partners)
+    parts = [x for x in parts if x != code]
     target = output_file(out, TABLE_FORMATS, example="dependence.csv")
     p = _panel(code, parts, yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_gdp", "add_trade"))
-    try:
-        reported = default_store().table("reported_trade")
-    except StoreError:
-        reported = None
-    res = dependence_risk(p.df, code, [x for x in parts if x != code], reported=reported)
-    _print_or_write(res.estimates, target, f"Dependence flags for {code} (thresholds: multivector.analysis.THRESHOLDS)",
-                    ["source", "channel", "year", "indicator", "partner", "value", "threshold", "flagged", "note"])
+    totals = world_totals(code, p.store)
+    conc = concentration_both_sides(mirror_flows(partner_flows(code, p.store), code), totals=totals)
+    df = trade_dependence(p.df, totals=totals, concentration=conc).filter(pl.col("year").is_between(*yrs))
+    cols = ["partner", "year", "trade_reported", "trade_mirror", "gap_pct", "share_reported", "share_mirror",
+            "trade_gdp_reported", "trade_gdp_mirror", "hhi_reported", "hhi_mirror"]
     if target is None:
-        console.print(escape(res.lead))
-        for pt in res.points:
-            console.print(f"• {escape(pt)}")
+        df = df.with_columns([(pl.col(c) / 1e9).alias(c) for c in ("trade_reported", "trade_mirror")])
+    _print_or_write(df, target, f"Trade dependence of {code} on {', '.join(parts)} — reported by {code} vs by each partner "
+                    "(trade in US$ bn when printed; shares of its world trade; trade/GDP in current US$)", cols)
+    if target is not None:
+        return
+    console.print(f"[dim]reported = {code}'s own customs figures; mirror = the partner's figures for the same flows. "
+                  f"They differ: {escape(CIF_FOB)}. Sources per value: -o file.csv (trade_source, mirror_source).[/]")
+    res = dependence_risk(p.df, code, parts, reported=reported_trade(code, parts, p.store))
+    _print_or_write(res.estimates, None, f"Dependence flags for {code} (thresholds: multivector.analysis.THRESHOLDS)",
+                    ["source", "channel", "year", "indicator", "partner", "value", "threshold", "flagged", "note"])
+    console.print(escape(res.lead))
+    for pt in res.points:
+        console.print(f"• {escape(pt)}")
 
 
 def register(app: typer.Typer) -> None:

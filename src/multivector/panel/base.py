@@ -35,7 +35,13 @@ AGGREGATION: dict[str, str] = {
     "gdp1": "first", "gdp2": "sum", "pop1": "first", "pop2": "sum", "gdppc1": "first", "gdppc2": "wmean:pop2",
     "icews_verb_coop": "sum", "icews_matl_coop": "sum", "icews_verb_conf": "sum", "icews_matl_conf": "sum",
     "gdelt_events": "sum", "gdelt_goldstein_mean": "wmean:gdelt_events", "gdelt_net_coop": "wmean:gdelt_events",
+    # trade with a group partner (the EU): the sum of trade with its members in the year (the
+    # panel's EU is dated: members by year, the UK to 2019 — not Eurostat's EU27 of 2020 in every
+    # year); a sum is null only when no member has a value. Sources: the first member's.
     "trade_exports": "sum", "trade_imports": "sum", "trade_total": "sum",
+    "mirror_exports": "sum", "mirror_imports": "sum", "mirror_total": "sum", "trade_gap": "sum",
+    "trade_source": "first", "mirror_source": "first", "trade_estimated": "max", "mirror_estimated": "max",
+    "gdp_usd1": "first", "gdp_usd2": "sum", "cn_finance_commitments_usd2021": "sum",
     "mindist": "min", "contig": "closest",
 }
 

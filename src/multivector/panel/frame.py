@@ -16,6 +16,7 @@ import polars as pl
 
 from multivector.panel.add_alliances import add_alliances
 from multivector.panel.add_capabilities import add_capabilities
+from multivector.panel.add_chinese_finance import add_chinese_finance
 from multivector.panel.add_distance import add_distance
 from multivector.panel.add_events import add_events
 from multivector.panel.add_gdp import add_gdp
@@ -52,9 +53,11 @@ class DyadPanel(PanelBase):
 
     # -- verbs (one module each: multivector/panel/add_*.py) ------------------------------------
 
-    def add_un_votes(self) -> "DyadPanel":
-        """UN General Assembly vote agreement and ideal points (see :func:`~multivector.panel.add_un_votes.add_un_votes`)."""
-        return add_un_votes(self)
+    def add_un_votes(self, idealpoint: str = "fp") -> "DyadPanel":
+        """UN General Assembly vote agreement (session years, to 2025) and ideal points (calendar
+        years, to 2024; ``idealpoint``: ``"fp"``, ``"all"`` or ``"legacy"``) — see
+        :func:`~multivector.panel.add_un_votes.add_un_votes`."""
+        return add_un_votes(self, idealpoint=idealpoint)
 
     def add_alliances(self) -> "DyadPanel":
         """ATOP alliance obligations (see :func:`~multivector.panel.add_alliances.add_alliances`)."""
@@ -77,8 +80,12 @@ class DyadPanel(PanelBase):
         return add_events(self, gdelt=gdelt)
 
     def add_trade(self) -> "DyadPanel":
-        """Bilateral trade by reporter (see :func:`~multivector.panel.add_trade.add_trade`)."""
+        """Goods trade as reported by each side, with mirror figures (see :func:`~multivector.panel.add_trade.add_trade`)."""
         return add_trade(self)
+
+    def add_chinese_finance(self) -> "DyadPanel":
+        """Chinese official development finance, AidData GCDF 3.0 (see :func:`~multivector.panel.add_chinese_finance.add_chinese_finance`)."""
+        return add_chinese_finance(self)
 
     def add_distance(self) -> "DyadPanel":
         """Minimum distance and contiguity (see :func:`~multivector.panel.add_distance.add_distance`)."""
@@ -105,9 +112,13 @@ class StatePanel(PanelBase):
 
     # -- verbs ---------------------------------------------------------------------------------
 
-    def add_un_votes(self) -> "StatePanel":
-        """Ideal points (see :func:`~multivector.panel.add_un_votes.add_un_votes`)."""
-        return add_un_votes(self)
+    def add_un_votes(self, idealpoint: str = "fp") -> "StatePanel":
+        """Ideal points, calendar years (see :func:`~multivector.panel.add_un_votes.add_un_votes`)."""
+        return add_un_votes(self, idealpoint=idealpoint)
+
+    def add_chinese_finance(self) -> "StatePanel":
+        """Chinese official development finance received (see :func:`~multivector.panel.add_chinese_finance.add_chinese_finance`)."""
+        return add_chinese_finance(self)
 
     def add_capabilities(self) -> "StatePanel":
         """COW material capabilities (see :func:`~multivector.panel.add_capabilities.add_capabilities`)."""

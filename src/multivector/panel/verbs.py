@@ -32,10 +32,14 @@ VERBS: tuple[Verb, ...] = (
          "security"),
     Verb("add_igos", ("cow_igo",), ("dyadigos",), "institutions"),
     Verb("add_capabilities", ("cow_nmc",), ("cinc1", "cinc2"), None, ("dyad", "state")),
-    Verb("add_gdp", ("gdp",), ("gdp1", "pop1", "gdppc1", "gdp2", "pop2", "gdppc2"), None, ("dyad", "state")),
+    Verb("add_gdp", ("gdp", "wb_gdp"), ("gdp1", "pop1", "gdppc1", "gdp2", "pop2", "gdppc2", "gdp_usd1", "gdp_usd2"), None,
+         ("dyad", "state")),
     Verb("add_events", ("icews", "gdelt"),
          ("icews_verb_coop", "icews_matl_coop", "icews_verb_conf", "icews_matl_conf"), "events"),
-    Verb("add_trade", ("comtrade",), ("trade_exports", "trade_imports", "trade_total"), "economy"),
+    Verb("add_trade", ("trade",), ("trade_exports", "trade_imports", "trade_total", "mirror_exports", "mirror_imports",
+                                   "mirror_total", "trade_gap", "trade_source", "mirror_source", "trade_estimated",
+                                   "mirror_estimated"), "economy"),
+    Verb("add_chinese_finance", ("cn_finance",), ("cn_finance_commitments_usd2021",), "economy", ("dyad", "state")),
     Verb("add_distance", ("cow_distance", "cow_contiguity"), ("mindist", "contig"), None),
 )
 
