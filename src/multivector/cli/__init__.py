@@ -51,6 +51,7 @@ _COMMAND_MODULES = (
     "multivector.cli.data",
     "multivector.cli.report",
     "multivector.cli.simulate",
+    "multivector.cli.read",
 )
 
 for _name in _COMMAND_MODULES:
