@@ -62,26 +62,54 @@ def _phrases(lang: str):
     return _PHRASES[lang]
 
 
-def _count_frames(keys: Sequence[str], joined_text: str, lang: str, frames: Counter, terms: dict[str, Counter]) -> None:
-    for word, n in Counter(keys).items():
-        for cat in lexicon.frame_categories(lang, word):
-            frames[cat] += n
-            terms.setdefault(cat, Counter())[word] += n
-    pat, joined = _phrases(lang)
-    if pat is not None:
-        for m in pat.finditer(joined_text):
-            for cat in joined[m.group(0)]:
-                frames[cat] += 1
-                terms.setdefault(cat, Counter())[m.group(0)] += 1
+def _count_frames(keys: Sequence[str], joined_text: str, lang: str, frames: Counter,
+                  terms: dict[str, Counter] | None) -> None:
+    fm = lexicon.frame_map(lang)
+    counts = Counter(keys)
+    for word in [w for w in counts if w not in fm]:
+        lexicon.frame_fill(lang, word)
+    vocab = lexicon.frame_vocab(lang)
+    for word in [w for w in counts if w in vocab]:
+        n = counts[word]
+        cats = fm[word]
+        if cats:
+            for cat in cats:
+                frames[cat] += n
+                if terms is not None:
+                    terms.setdefault(cat, Counter())[word] += n
+    _, joined = _phrases(lang)
+    for phrase, cats in joined.items():
+        n = joined_text.count(phrase)
+        if n:
+            for cat in cats:
+                frames[cat] += n
+                if terms is not None:
+                    terms.setdefault(cat, Counter())[phrase] += n
 
 
-def _core(text: str, lang: str, *, want_claims: bool, want_evidence: bool) -> Core:
+def _partner_threat(keys: Sequence[str], lang: str) -> tuple[int, int]:
+    fm = lexicon.frame_map(lang)
+    vocab = lexicon.frame_vocab(lang)
+    p = t = 0
+    for k in keys:
+        if k not in vocab:
+            continue
+        c = fm[k]
+        if c:
+            if "partner" in c:
+                p += 1
+            if "threat" in c:
+                t += 1
+    return p, t
+
+
+def _core(text: str, lang: str, *, want_claims: bool, want_evidence: bool, speaker: str | None = None) -> Core:
     if lang == "ru":
-        return _core_ru(text, want_claims=want_claims, want_evidence=want_evidence)
-    return _core_en(text, want_claims=want_claims, want_evidence=want_evidence)
+        return _core_ru(text, want_claims=want_claims, want_evidence=want_evidence, speaker=speaker)
+    return _core_en(text, want_claims=want_claims, want_evidence=want_evidence, speaker=speaker)
 
 
-def _core_en(text: str, *, want_claims: bool, want_evidence: bool) -> Core:
+def _core_en(text: str, *, want_claims: bool, want_evidence: bool, speaker: str | None = None) -> Core:
     text = normalise(text)
     spans = sentence_spans(text, "en")
     starts = [s for s, _ in spans]
@@ -94,30 +122,38 @@ def _core_en(text: str, *, want_claims: bool, want_evidence: bool) -> Core:
     frame_sent: dict[str, Counter] = {}
     claims: list = []
     low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer (rare): keep offsets aligned
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     words = _EN_WORD.findall(low)
     frames: Counter = Counter()
-    terms: dict[str, Counter] = {}
+    terms: dict[str, Counter] | None = {} if want_evidence else None
     _count_frames(words, low, "en", frames, terms)
+    findall = EN_TOKEN.findall
+    finditer = EN_TOKEN.finditer
     for k, ms in by_sentence.items():
         s, e = spans[k]
-        toks_m = list(EN_TOKEN.finditer(text, s, e))
-        tok_starts = [t.start() for t in toks_m]
-        toks = [stance.Tok(t.group(0).lower(), t.group(0).lower()) for t in toks_m]
+        found = [(t.group(), t.start()) for t in finditer(low, s, e)]
+        keys = [t[0] for t in found]
+        tstarts = [t[1] for t in found]
         sms = []
         for m in ms:
-            t0 = bisect.bisect_left(tok_starts, m.start)
-            t1 = max(bisect.bisect_left(tok_starts, m.end), t0 + 1)
-            sms.append(stance.SentenceMention(m.code, m.kind, t0, min(t1, len(toks)), m.possessive))
-            tally = actors.setdefault(m.code, ActorTally())
+            tally = actors.get(m.code)
+            if tally is None:
+                tally = actors[m.code] = ActorTally()
             tally.mentions += 1
             tally.kinds[m.kind] += 1
-        scores = stance.score_sentence(toks, sms, "en")
-        cats = Counter(c for t in toks for c in lexicon.frame_categories("en", t.key) if c in ("partner", "threat"))
+            # the token that holds the mention's first character ("sino-russian" holds "Russian")
+            t0 = max(bisect.bisect_right(tstarts, m.start) - 1, 0)
+            t1 = t0 + max(1, len(findall(low, m.start, m.end)))
+            if t0 < len(keys):
+                sms.append(stance.SentenceMention(m.code, m.kind, t0, min(t1, len(keys)), m.possessive))
+        scores = stance.score_sentence(keys, sms, "en", speaker=speaker)
+        p, t = _partner_threat(keys, "en")
         for code, sc in scores.items():
             tally = actors[code]
             tally.scores.append(sc)
-            tally.partner += cats["partner"]
-            tally.threat += cats["threat"]
+            tally.partner += p
+            tally.threat += t
             if want_evidence:
                 tally.evidence.append((sc, k))
         if want_claims and any(ch.isdigit() for ch in text[s:e]):
@@ -129,14 +165,13 @@ def _core_en(text: str, *, want_claims: bool, want_evidence: bool) -> Core:
                 claims += claims_mod.extract(text[s:e], [], "en", offset=s)
         claims.sort(key=lambda c: c.start)
     if want_evidence:
-        frame_sent = _lens_sentences_en(text, spans)
-    return Core("en", text, spans, len(words), actors, frames, terms, frame_sent, claims)
+        frame_sent = _lens_sentences_en(low, spans)
+    return Core("en", text, spans, len(words), actors, frames, terms or {}, frame_sent, claims)
 
 
-def _lens_sentences_en(text: str, spans) -> dict[str, Counter]:
+def _lens_sentences_en(low: str, spans) -> dict[str, Counter]:
     """For each lens/frame category, how many of its words each sentence holds (for examples)."""
     out: dict[str, Counter] = {}
-    low = text.lower()
     for k, (s, e) in enumerate(spans):
         for w in _EN_WORD.findall(low, s, e):
             for cat in lexicon.frame_categories("en", w):
@@ -144,7 +179,7 @@ def _lens_sentences_en(text: str, spans) -> dict[str, Counter]:
     return out
 
 
-def _core_ru(text: str, *, want_claims: bool, want_evidence: bool) -> Core:
+def _core_ru(text: str, *, want_claims: bool, want_evidence: bool, speaker: str | None = None) -> Core:
     text = normalise(text)
     spans = sentence_spans(text, "ru")
     starts = [s for s, _ in spans]
@@ -161,25 +196,27 @@ def _core_ru(text: str, *, want_claims: bool, want_evidence: bool) -> Core:
     claims: list = []
     lemmas = [t.lemma for t in toks if t.pos != "PNCT"]
     frames: Counter = Counter()
-    terms: dict[str, Counter] = {}
+    terms: dict[str, Counter] | None = {} if want_evidence else None
     _count_frames(lemmas, " ".join(lemmas), "ru", frames, terms)
     for k, ms in by_sentence.items():
         idx = sent_tokens[k]
         base = idx[0]
-        stoks = [stance.Tok(toks[i].lemma, lexicon.fold_yo(toks[i].text.lower()), toks[i].pos, toks[i].case) for i in idx]
+        keys = [toks[i].lemma for i in idx]
+        lows = [lexicon.fold_yo(toks[i].text.lower()) for i in idx]
         sms = []
         for m, a, b in ms:
             sms.append(stance.SentenceMention(m.code, m.kind, a - base, b - base, False))
             tally = actors.setdefault(m.code, ActorTally())
             tally.mentions += 1
             tally.kinds[m.kind] += 1
-        scores = stance.score_sentence(stoks, sms, "ru")
-        cats = Counter(c for t in stoks for c in lexicon.frame_categories("ru", t.key) if c in ("partner", "threat"))
+        scores = stance.score_sentence(keys, sms, "ru", lows=lows, pos=[toks[i].pos for i in idx],
+                                       case=[toks[i].case for i in idx], speaker=speaker)
+        p, t = _partner_threat(keys, "ru")
         for code, sc in scores.items():
             tally = actors[code]
             tally.scores.append(sc)
-            tally.partner += cats["partner"]
-            tally.threat += cats["threat"]
+            tally.partner += p
+            tally.threat += t
             if want_evidence:
                 tally.evidence.append((sc, k))
     frame_sent: dict[str, Counter] = {}
@@ -192,7 +229,7 @@ def _core_ru(text: str, *, want_claims: bool, want_evidence: bool) -> Core:
                 for i in sent_tokens.get(k, []):
                     for cat in lexicon.frame_categories("ru", toks[i].lemma):
                         frame_sent.setdefault(cat, Counter())[k] += 1
-    return Core("ru", text, spans, len(lemmas), actors, frames, terms, frame_sent, claims)
+    return Core("ru", text, spans, len(lemmas), actors, frames, terms or {}, frame_sent, claims)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,9 +271,10 @@ def mean(xs: Sequence[float]) -> float | None:
 # Public entry points
 
 
-def speech_profile(text: str, language: str = "en") -> dict:
-    """Counts and scores of one speech, for the corpus tables (no evidence, no claims)."""
-    core = _core(text, language, want_claims=False, want_evidence=False)
+def speech_profile(text: str, language: str = "en", speaker: str | None = None) -> dict:
+    """Counts and scores of one speech, for the corpus tables (no evidence, no claims).
+    ``speaker`` (ISO3) is the speaking state: its own relations count in full (see stance)."""
+    core = _core(text, language, want_claims=False, want_evidence=False, speaker=speaker)
     actors = {}
     for code, t in core.actors.items():
         pos = sum(1 for s in t.scores if s >= stance.TAU)

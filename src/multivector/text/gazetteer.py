@@ -32,7 +32,7 @@ from multivector.text.tokens import RU_TOKEN
 _CAP = "A-ZÀ-ÖØ-Þ"
 #: capitalised phrases: a capitalised word followed by more capitalised words or linking words
 _CHUNK = re.compile(
-    rf"(?:von der |al-)?[{_CAP}][\w’'.+\-–]*"
+    rf"[{_CAP}][\w’'.+\-–]*"
     rf"(?:(?:\s+|-)(?:of|the|and|de|du|da|del|d['’]\w+|von|der|al-\w+|[{_CAP}0-9][\w’'.+\-–]*))*"
 )
 _TRAIL = ".,;:!?)]}\"”’'"
@@ -110,19 +110,29 @@ def english_terms() -> tuple[Term, ...]:
 
 @lru_cache(maxsize=1)
 def _english_index() -> dict[str, tuple[Term, ...]]:
+    """First word (trailing punctuation removed: "U.S." is "U.S") → terms, longest first."""
     index: dict[str, list[Term]] = {}
     for t in english_terms():
-        index.setdefault(t.tokens[0], []).append(t)
+        toks = tuple(_strip(w) for w in t.tokens)
+        index.setdefault(toks[0], []).append(Term(t.code, t.kind, toks, t.first, t.last))
     return {k: tuple(sorted(v, key=lambda t: -len(t.tokens))) for k, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _first_keys() -> frozenset[str]:
+    """Every first word as it may appear in running text — bare, possessive, followed by
+    punctuation — so that one C-level ``isdisjoint`` rules out most capitalised phrases."""
+    keys = set()
+    for k in _english_index():
+        for form in (k, k + "'s", k + "’s", k + "'", k + "’", k + "."):
+            keys.add(form)
+            for p in ",.;:!?)]}\"”'’":
+                keys.add(form + p)
+    return frozenset(keys)
+
+
 def _strip(tok: str) -> str:
-    while tok and tok[-1] in _TRAIL:
-        # keep the full stop of an abbreviation the gazetteer knows (U.S., U.K.)
-        if tok[-1] == "." and tok in _english_index():
-            break
-        tok = tok[:-1]
-    return tok
+    return tok.rstrip(_TRAIL)
 
 
 def _unpossess(tok: str) -> tuple[str, bool]:
@@ -172,13 +182,27 @@ def _prev_words(text: str, pos: int, n: int = 2) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Za-z]+", seg)[-n:]]
 
 
+#: nouns after which "of <capital>" still names the government ("the policy of Moscow")
+_POLITICAL_NOUNS = frozenset(
+    "policy policies position positions stance decision decisions attitude actions role interests view views "
+    "approach response support pressure influence ambitions claims demands line intentions leadership".split())
+
+
 def find_english(text: str, year: int | None = None) -> list[Mention]:
     """Actor mentions in normalised English text, in order of appearance."""
+    if "’" in text:
+        text = text.replace("’", "'")  # one apostrophe for matching (same length: offsets unchanged)
     index = _english_index()
+    last_place_end = -10
+    first = _first_keys()
     out: list[Mention] = []
     for m in _CHUNK.finditer(text):
         chunk = m.group(0)
         raw = chunk.split()
+        # most capitalised words are not actors ("The", "We"): skip them at the cost of a set look-up
+        if first.isdisjoint(raw) and "-" not in chunk and "–" not in chunk:
+            continue
+        words = [w.rstrip(_TRAIL) for w in raw]
         # offsets of the words inside the chunk
         offs = []
         p = 0
@@ -186,9 +210,12 @@ def find_english(text: str, year: int | None = None) -> list[Mention]:
             p = chunk.index(w, p)
             offs.append(m.start() + p)
             p += len(w)
-        words = [_strip(w) for w in raw]
         i = 0
         while i < len(words):
+            w = words[i]
+            if w not in first and "-" not in w and "–" not in w and "'" not in w and "’" not in w:
+                i += 1
+                continue
             hit = _match_at(words, i, index)
             if hit is None:
                 w = words[i]
@@ -210,7 +237,9 @@ def find_english(text: str, year: int | None = None) -> list[Mention]:
             i += n
             if term.code == "-":
                 continue
-            if term.kind == "capital" and _capital_is_place(text, start, words, i, raw):
+            if term.kind == "capital" and (_capital_is_place(text, start, words, i, raw)
+                                           or (start - last_place_end <= 6 and text[last_place_end:start].strip() in (",", "and", ", and"))):
+                last_place_end = end  # "in Moscow", and "… of Beijing, Seoul, Tokyo" as a list of places
                 continue
             if term.tokens == ("US",) and _in_capitals_run(text, start, end):
                 continue
@@ -228,9 +257,9 @@ def _capital_is_place(text: str, start: int, words: Sequence[str], next_i: int, 
         return True
     if next_i < len(words) and words[next_i] in EVENT_NOUNS:
         return True
-    # "Treaty of Moscow", "Conference of Paris"
+    # "Treaty of Moscow", "the inhabitants of Beijing" (but "the policy of Moscow" names the government)
     before = text[max(0, start - 30):start].split()
-    if len(before) >= 2 and before[-1] == "of" and before[-2].strip(",") in EVENT_NOUNS:
+    if len(before) >= 2 and before[-1] == "of" and before[-2].strip(",").lower() not in _POLITICAL_NOUNS:
         return True
     return False
 

@@ -24,8 +24,9 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 #: words that flip the valence of a polar word within the three words before it
 NEGATORS = {
     "en": frozenset("not no never neither nor without cannot can't won't don't doesn't didn't isn't aren't "
-                    "wasn't weren't hasn't haven't hadn't nothing none nobody lack lacks absence".split()),
-    "ru": frozenset("не нет ни без никогда отсутствие ничто никто".split()),
+                    "wasn't weren't hasn't haven't hadn't nothing none nobody lack lacks absence few hardly barely "
+                    "rarely seldom little".split()),
+    "ru": frozenset("не нет ни без никогда отсутствие ничто никто мало едва вряд".split()),
 }
 #: VADER's negation scalar (Hutto & Gilbert 2014): a negated word keeps −0.74 of its valence
 NEGATION_SCALAR = -0.74
@@ -119,15 +120,16 @@ def _vader() -> dict[str, float]:
 @dataclass(frozen=True)
 class StanceLexicon:
     words: dict[str, Polarity]
+    """The project's own words (they override the general ones)."""
     prefixes: tuple[tuple[str, Polarity], ...]
     phrases: dict[tuple[str, ...], Polarity]
-
-    def get(self, word: str) -> Polarity | None:
-        return _lookup(self, word)
+    general: dict[str, Polarity]
+    """General sentiment words (English: VADER)."""
 
 
 @lru_cache(maxsize=200_000)
 def _lookup_cached(lang: str, word: str) -> Polarity | None:
+    """Own exact word, else own prefix (aggress*), else a general (VADER) word."""
     lex = stance_lexicon(lang)
     hit = lex.words.get(word)
     if hit is not None:
@@ -135,12 +137,7 @@ def _lookup_cached(lang: str, word: str) -> Polarity | None:
     for prefix, pol in lex.prefixes:
         if word.startswith(prefix):
             return pol
-    return None
-
-
-def _lookup(lex: StanceLexicon, word: str) -> Polarity | None:
-    lang = "ru" if lex is stance_lexicon("ru") else "en"
-    return _lookup_cached(lang, word)
+    return lex.general.get(word)
 
 
 @lru_cache(maxsize=2)
@@ -149,9 +146,10 @@ def stance_lexicon(lang: str) -> StanceLexicon:
     words: dict[str, Polarity] = {}
     prefixes: list[tuple[str, Polarity]] = []
     phrases: dict[tuple[str, ...], Polarity] = {}
+    general: dict[str, Polarity] = {}
     if lang == "en":
         for w, v in _vader().items():
-            words[w] = Polarity(v, "general")
+            general[w] = Polarity(v, "general")
     for row in _rows(f"stance_{lang}.tsv"):
         term, valence, kind = row[0].strip(), float(row[1]), row[2].strip()
         role = row[3].strip() if len(row) > 3 else "-"
@@ -171,12 +169,56 @@ def stance_lexicon(lang: str) -> StanceLexicon:
             words[term] = pol
     # longer prefixes first, so that "neocolonial*" beats "colonial"
     prefixes.sort(key=lambda p: -len(p[0]))
-    return StanceLexicon(words, tuple(prefixes), phrases)
+    return StanceLexicon(words, tuple(prefixes), phrases, general)
 
 
 def polarity(lang: str, word: str) -> Polarity | None:
     """The polarity of a lower-case word (English) or lemma (Russian), or None."""
     return _lookup_cached(lang, word)
+
+
+_POLARITY_MAPS: dict[str, dict] = {}
+_FRAME_MAPS: dict[str, dict] = {}
+MISSING = object()
+
+
+def polarity_map(lang: str) -> dict:
+    """A plain dict cache word → :func:`polarity`; fill misses with :func:`polarity_fill`."""
+    m = _POLARITY_MAPS.get(lang)
+    if m is None:
+        m = _POLARITY_MAPS[lang] = {}
+    return m
+
+
+def polarity_fill(lang: str, word: str) -> Polarity | None:
+    value = polarity_map(lang)[word] = _lookup_cached(lang, word)
+    return value
+
+
+def frame_map(lang: str) -> dict:
+    """A plain dict cache word → :func:`frame_categories`; fill misses with :func:`frame_fill`."""
+    m = _FRAME_MAPS.get(lang)
+    if m is None:
+        m = _FRAME_MAPS[lang] = {}
+    return m
+
+
+_FRAME_VOCAB: dict[str, set[str]] = {}
+
+
+def frame_fill(lang: str, word: str) -> tuple[str, ...]:
+    value = frame_map(lang)[word] = frame_categories(lang, word)
+    if value:
+        frame_vocab(lang).add(word)
+    return value
+
+
+def frame_vocab(lang: str) -> set[str]:
+    """The words seen so far that carry a frame category (grows as :func:`frame_fill` is called)."""
+    v = _FRAME_VOCAB.get(lang)
+    if v is None:
+        v = _FRAME_VOCAB[lang] = set()
+    return v
 
 
 # ---------------------------------------------------------------------------------------------

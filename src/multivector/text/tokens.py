@@ -23,13 +23,14 @@ _ABBREV = frozenset(
     "sq rev hon sec a.m p.m approx dept est corp messrs mme mlle".split()
 )
 _WS = re.compile(r"\s+")
-_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\s*\n\s*(?=[a-z])")
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\r?\n\s*(?=[a-z])")
 
 
 def normalise(text: str) -> str:
     """Join words hyphenated across lines (OCR), turn every run of whitespace into one space."""
-    text = _HYPHEN_BREAK.sub("", text)
-    return _WS.sub(" ", text).strip()
+    if "-\n" in text or "- \n" in text or "-\r\n" in text:
+        text = _HYPHEN_BREAK.sub("", text)
+    return " ".join(text.split())
 
 
 def sentence_spans_en(text: str) -> list[tuple[int, int]]:
@@ -38,13 +39,14 @@ def sentence_spans_en(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _EN_END.finditer(text):
         end = m.start()
-        # the word before the full stop: an abbreviation or an initial does not end a sentence
-        j = end
-        while j > start and not text[j - 1].isspace():
-            j -= 1
-        word = text[j:end].lower().rstrip(".").lstrip("(\"'“")
-        if text[end] == "." and (word in _ABBREV or (len(word) == 1 and word.isalpha())):
-            continue
+        if text[end] == ".":
+            # the word before the full stop: an abbreviation or an initial does not end a sentence
+            j = text.rfind(" ", start, end) + 1
+            word = text[max(j, start):end]
+            if len(word) <= 6:
+                word = word.lower().rstrip(".").lstrip("(\"'“")
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                    continue
         spans.append((start, m.start() + len(m.group(0).rstrip())))
         start = m.end()
     if start < len(text):
