@@ -179,5 +179,109 @@ def _print_document(doc: dict) -> None:
     console.print()
 
 
+speeches_app = typer.Typer(help="What leaders say at the UN General Debate: import the corpus, show stance by year.",
+                           no_args_is_help=True)
+
+
+class Backend(str, Enum):
+    processes = "processes"
+    dask = "dask"
+    serial = "serial"
+
+
+@speeches_app.command("import")
+def speeches_import(
+    path: Annotated[Path, typer.Argument(help="UNGDC_1946-2024.tgz (read as is) or the folder it unpacks to.")],
+    backend: Annotated[Backend, typer.Option("--backend", help="processes (default), dask (the dask extra; same results) or serial.")] = Backend.processes,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Parallel workers (default: one per core).")] = None,
+    home: Annotated[Optional[Path], typer.Option("--home", help="Folder of the store (default: $MULTIVECTOR_HOME).",
+                                                 show_default=False)] = None,
+) -> None:
+    """Read every General Debate speech, analyse it and store speech_dyad_year, speech_actor_year and
+    speeches — in one transaction (a failure leaves the store as it was)."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from multivector.sources import ungdc
+    from multivector.starter_pack import observed_coverage
+    from multivector.store import default_store
+
+    if home is not None:
+        os.environ["MULTIVECTOR_HOME"] = str(home)
+    t0 = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=True) as prog:
+        task = prog.add_task(f"reading {escape(str(path))}", total=None)
+        frame = ungdc.read(path)
+        prog.update(task, description="analysing speeches", total=frame.height, completed=0)
+        tables = ungdc.derive(frame, backend=backend.value, workers=workers, progress=lambda n: prog.advance(task, n))
+        prog.update(task, description="writing to the store")
+        cov = observed_coverage("ungdc", tables)
+        default_store().import_tables(ungdc.META, tables, origin="import", input_path=str(path), coverage=cov)
+    for name, df in tables.items():
+        console.print(f"[green]✓[/] ungdc: {name} {df.height:,} rows" + (f", {cov[0]}–{cov[1]}" if cov else ""))
+    console.print(f"{frame.height:,} speeches in {time.perf_counter() - t0:.1f} s")
+
+
+@speeches_app.command("show")
+def speeches_show(
+    country: Annotated[str, typer.Argument(help="The speaker: a name or code (KAZ), or a group (C5).")],
+    partners: Annotated[Optional[str], typer.Option("--partners", "-p", help="Partners, comma-separated (default: CHN,RUS,USA,EU,TUR).")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", "-y", help="First-last year, e.g. 1992-2024.")] = None,
+    group_rule: Annotated[str, typer.Option("--group-rule", help="A group partner (EU): actor, members or both.")] = "actor",
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write CSV or Parquet instead of printing.")] = None,
+    home: Annotated[Optional[Path], typer.Option("--home", help="Folder of the store (default: $MULTIVECTOR_HOME).",
+                                                 show_default=False)] = None,
+) -> None:
+    """Stance and mentions of a country's General Debate speeches toward its partners, by year."""
+    from multivector.cli.data import parse_years
+    from multivector.countries import great_powers
+    from multivector.text.speech import speech_stance
+
+    if home is not None:
+        os.environ["MULTIVECTOR_HOME"] = str(home)
+    if group_rule not in ("actor", "members", "both"):
+        raise MultivectorError("--group-rule must be actor, members or both")
+    yrs = parse_years(years, (1946, 2024))
+    parts = great_powers(partners)
+    df = speech_stance(country, parts, yrs, group_rule=group_rule)
+    if out is not None:
+        if out.suffix.lower() == ".csv":
+            df.write_csv(out)
+        elif out.suffix.lower() in (".parquet", ".pq"):
+            df.write_parquet(out)
+        else:
+            raise MultivectorError(f"cannot write '{out}': use a .csv or .parquet file name")
+        console.print(f"[green]✓[/] wrote {escape(str(out))} ({df.height:,} rows)")
+        return
+    if df.height == 0:
+        console.print("no speeches in these years")
+        return
+    wide = Table(title=f"General Debate: stance of {escape(country)} toward … (mentions)", box=None, header_style="bold")
+    wide.add_column("year")
+    for p in parts:
+        wide.add_column(p, justify="right")
+    for (yr,), g in sorted(df.group_by(["year"], maintain_order=True), key=lambda kv: kv[0]):
+        cells = []
+        for p in parts:
+            r = g.filter(pl_col("partner") == p)
+            if r.height == 0:
+                cells.append("")
+                continue
+            st, n = r["speech_stance"][0], r["speech_mentions"][0]
+            cells.append("·" if not n else f"{st:+.2f} ({n})" if st is not None else f"({n})")
+        wide.add_row(str(yr), *cells)
+    console.print(wide)
+    console.print("[dim]· = spoke, did not name the partner; stance in [−1, 1], positive = favourable[/]")
+
+
+def pl_col(name: str):
+    import polars as pl
+
+    return pl.col(name)
+
+
 def register(app: typer.Typer) -> None:
     app.command("read")(read)
+    app.add_typer(speeches_app, name="speeches")

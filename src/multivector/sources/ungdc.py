@@ -59,6 +59,16 @@ META = SourceMeta(
   title = {Words to unite nations: The complete {UN} General Debate Corpus, 1946-present},
   journal = {Journal of Peace Research},
   note = {Harvard Dataverse, doi:10.7910/DVN/0TJX8Y}
+}
+
+@article{baturo2017ungdc,
+  author = {Baturo, Alexander and Dasandi, Niheer and Mikhaylov, Slava J.},
+  title = {Understanding state preferences with text as data: Introducing the {UN} General Debate corpus},
+  journal = {Research \\& Politics},
+  year = {2017},
+  volume = {4},
+  number = {2},
+  doi = {10.1177/2053168017712821}
 }""",
     extra_bibtex=("""@article{baturo2017ungdc,
   author = {Baturo, Alexander and Dasandi, Niheer and Mikhaylov, Slava J.},
@@ -102,14 +112,27 @@ def _row(name: str, data: bytes, file: str) -> dict | None:
     return {"speaker": speaker, "session": s_dir, "year": y_dir, "file": name.rsplit("/", 1)[-1], "text": text}
 
 
-def read(path: str | Path) -> pl.DataFrame:
+def read(path: str | Path, speakers: list[str] | None = None, years: tuple[int, int] | None = None) -> pl.DataFrame:
     """Speeches of the published ``.tgz`` (or of a folder holding its ``TXT/`` tree), sorted by
-    year and speaker. A truncated or damaged archive, or one without speeches, is an error."""
+    year and speaker; ``speakers`` (ISO3 codes) and ``years`` (first, last) read only a subset.
+    A truncated or damaged archive, or one without speeches, is an error."""
     p = Path(path).expanduser()
     rows: list[dict] = []
+    wanted = set(speakers) if speakers else None
+
+    def keep(name: str) -> bool:
+        m = _MEMBER.search(name)
+        if m is None:
+            return False
+        if wanted is not None and m.group(3) not in wanted:
+            return False
+        return years is None or years[0] <= int(m.group(2)) <= years[1]
+
     if p.is_dir():
         files = sorted(p.rglob("*.txt"))
         for f in files:
+            if not keep(f.as_posix()):
+                continue
             row = _row(f.as_posix(), f.read_bytes(), str(f))
             if row is not None:
                 rows.append(row)
@@ -120,7 +143,7 @@ def read(path: str | Path) -> pl.DataFrame:
                 for member in tf:
                     if not member.isfile() or "/._" in member.name:
                         continue
-                    if _MEMBER.search(member.name) is None:
+                    if not keep(member.name):
                         continue
                     fh = tf.extractfile(member)
                     row = _row(member.name, fh.read() if fh else b"", str(p))
@@ -286,8 +309,10 @@ def tables_from_profiles(frame: pl.DataFrame, profs: list[dict]) -> dict[str, pl
     return {"speech_dyad_year": dyad, "speech_actor_year": actor, "speeches": speeches.select(cols)}
 
 
-def derive(frame: pl.DataFrame, backend: str = "processes", workers: int | None = None, progress=None) -> dict[str, pl.DataFrame]:
-    """Analyse every speech and return the store tables (see the module docstring)."""
+def derive(frame: pl.DataFrame, backend: str | None = None, workers: int | None = None, progress=None) -> dict[str, pl.DataFrame]:
+    """Analyse every speech and return the store tables (see the module docstring). ``backend``:
+    processes (default; also ``$MULTIVECTOR_TEXT_BACKEND``), dask or serial."""
+    backend = backend or os.environ.get("MULTIVECTOR_TEXT_BACKEND", "processes")
     profs = profiles(frame["text"].to_list(), frame["speaker"].to_list(), backend=backend, workers=workers,
                      progress=progress)
     return tables_from_profiles(frame, profs)

@@ -56,8 +56,10 @@ NEGATE_NEGATIVE = -0.2
 NEGATION_WINDOW = 4
 
 # roles of an actor toward a polar word
-MOD, SUBJ, OBJ, OF, BY, AGAINST, IN, WITH, TO, NEAR, SELF = (
-    "mod", "subj", "obj", "of", "by", "against", "in", "with", "to", "near", "self")
+MOD, SUBJ, OBJ, OF, BY, AGAINST, IN, WITH, TO, NEAR, SELF, INNER = (
+    "mod", "subj", "obj", "of", "by", "against", "in", "with", "to", "near", "self", "inner")
+#: INNER: the actor sits in a phrase that belongs to a nearer polar word ("condemn [the aggression
+#: against Ukraine]"): the outer word is about that phrase, not about the actor
 
 #: share of a polar word's valence that reaches an actor in each role, by word type; where a
 #: pair is given, the first applies to negative words and the second to positive ones
@@ -157,13 +159,21 @@ class _Sentence:
     """Parallel lists of one sentence's tokens: lexicon keys, lower-case forms, and for Russian
     the part of speech and case of each word."""
 
-    __slots__ = ("keys", "lows", "pos", "case", "lang")
+    __slots__ = ("keys", "lows", "pos", "case", "lang", "polar")
 
-    def __init__(self, keys, lows, pos, case, lang):
+    def __init__(self, keys, lows, pos, case, lang, polar=frozenset()):
         self.keys, self.lows, self.pos, self.case, self.lang = keys, lows, pos, case, lang
+        self.polar = polar
+        """Indices of the polar words (a preposition attaches to the nearest of them)."""
+
+    def nearer_head(self, i: int, j: int) -> bool:
+        """Is there a polar word between i and the preposition at j ("condemn the aggression against X")?"""
+        return any(i < k < j for k in self.polar)
 
 
 def _factor(kind: str, role: str, valence: float) -> float:
+    if role == INNER:
+        return 0.1 if kind == "general" else 0.0
     f = FACTORS[kind].get(role, FACTORS[kind][NEAR])
     if isinstance(f, tuple):
         return f[0] if valence < 0 else f[1]
@@ -240,9 +250,9 @@ def _role(s: _Sentence, m: SentenceMention, i: int, passive: bool) -> str:
     if s.lang == "ru":
         return _role_ru(s, m, i, j, prep, modifier)
     if i < m.t0:
-        # the polar word comes first
+        # the polar word comes first; the preposition belongs to the nearest polar word before it
         if prep is not None and j > i:
-            return prep
+            return INNER if s.nearer_head(i, j) else prep
         if j == i or (m.t0 - i <= 3 and not any(_is_prep(s, k) for k in range(i + 1, m.t0))):
             return SUBJ if passive else OBJ
         return NEAR
@@ -266,6 +276,8 @@ def _role_ru(s: _Sentence, m: SentenceMention, i: int, j: int, prep: str | None,
         return MOD
     if prep == IN and case == "accs":
         prep = TO  # "в Афганистан": a direction, not a place
+    if prep is not None and j > i and s.nearer_head(i, j):
+        return INNER
     if prep is not None and (j > i or m.t0 < i):
         return prep
     if modifier and m.t1 <= i:
@@ -355,7 +367,7 @@ def score_sentence(keys: Sequence[str], mentions: Sequence[SentenceMention], lan
     raw: dict[str, float] = {m.code: 0.0 for m in mentions}
     if not polar:
         return raw
-    s = _Sentence(keys, lows if lows is not None else keys, pos, case, lang)
+    s = _Sentence(keys, lows if lows is not None else keys, pos, case, lang, frozenset(i for i, _ in polar))
     clause = _clauses(s) or [0] * len(keys)
     lows_ = s.lows
     first_person = FIRST_PERSON[lang]
@@ -364,6 +376,16 @@ def score_sentence(keys: Sequence[str], mentions: Sequence[SentenceMention], lan
     own = {clause[k] for k, w in enumerate(keys) if w in first_person or lows_[k] in first_person}
     if speaker:
         own |= {clause[m.t0] for m in mentions if m.code == speaker}
+    # victims: actors that are the patient of a hostile act in their clause ("the invasion of
+    # Cyprus", "aggression against Ukraine") take no share of the other hostile words nearby
+    victims: set[int] = set()
+    for i, pol in polar:
+        if pol.kind == "act" and pol.valence < 0:
+            for n, m in enumerate(mentions):
+                if i < m.t0 and clause[m.t0] == clause[i] and m.t0 - i <= MAX_DISTANCE:
+                    r = _role(s, m, i, lang == "en" and _passive(lows_, i))
+                    if r == AGAINST or (r == OF and pol.of_role == "patient") or (r == OBJ and pol.of_role == "-"):
+                        victims.add(n)
     for i, pol in polar:
         if pol.kind != "eval" and any(m.t0 <= i < m.t1 for m in mentions):
             continue  # "Peace" in a name, the "Union" of a group …
@@ -378,9 +400,13 @@ def score_sentence(keys: Sequence[str], mentions: Sequence[SentenceMention], lan
         roles = []
         owned = False
         against = False
-        for m in mentions:
+        for n, m in enumerate(mentions):
             inside = m.t0 <= i < m.t1
             if clause[m.t0] != ci and not inside:
+                continue
+            if n in victims and pol.kind == "act" and pol.valence < 0 and not inside:
+                d = 0
+                roles.append((m, AGAINST, d))
                 continue
             d = (m.t0 - i) if i < m.t0 else (i - m.t1 + 1) if i >= m.t1 else 0
             if d > MAX_DISTANCE:
