@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 EN = ("Kazakhstan and China signed fourteen agreements in Astana, deepening their strategic partnership. "
       "Moscow's war against Ukraine has pushed Central Asian governments to hedge against Russian pressure. "

@@ -3,7 +3,6 @@ archives, the derived tables, and identical results from every backend."""
 
 from __future__ import annotations
 
-import shutil
 import tarfile
 
 import polars as pl

@@ -210,13 +210,21 @@ def register_provider(table: str, provider: Provider) -> None:
     _PROVIDERS[table] = provider
 
 
+_FIGURES_CACHE: dict[str, tuple[float, list[ReferenceFigure], int]] = {}
+
+
 def store_reference_figures(store=None) -> list[ReferenceFigure]:
     """Every reference figure the store holds: registered tables, plus any table in the long
-    trade layout (reporter, partner, year, flow, value_usd)."""
+    trade layout (reporter, partner, year, flow, value_usd). Cached until the store changes."""
     from multivector.store import default_store
 
     store = store or default_store()
-    names = set(store.tables())
+    names = set(store.tables())  # also creates the store from the starter pack on first use
+    key = str(store.path)
+    mtime = store.path.stat().st_mtime if store.path.exists() else 0.0
+    hit = _FIGURES_CACHE.get(key)
+    if hit is not None and hit[0] == mtime and len(_PROVIDERS) == hit[2]:
+        return hit[1]
     out: list[ReferenceFigure] = []
     for name in sorted(names):
         if name.startswith("_"):
@@ -227,6 +235,7 @@ def store_reference_figures(store=None) -> list[ReferenceFigure]:
         cols = set(store.query(f'SELECT * FROM "{name}" LIMIT 0').columns)
         if {"reporter", "partner", "year", "flow", "value_usd"} <= cols:
             out += long_table_figures(store.table(name), name)
+    _FIGURES_CACHE[key] = (mtime, out, len(_PROVIDERS))
     return out
 
 

@@ -94,6 +94,7 @@ _GROWTH = re.compile(r"\b(up|down|grew|grow\w*|increas\w*|ris\w*|rose|fell|fall\
                      r"рост\w*|вырос\w*|увелич\w*|сниз\w*|сократ\w*|упал\w*|прирост\w*)\b", re.I)
 _EXPORT_TO = re.compile(r"\b(to|into|в|во|на)\s*$", re.I)
 _FROM = re.compile(r"\b(from|из|от)\s*$", re.I)
+_WITH = re.compile(r"\b(with|с|со)\s*$", re.I)
 
 
 @dataclass
@@ -185,7 +186,6 @@ def extract(sentence: str, mentions: Sequence[Mention], language: str, offset: i
         mag = g.get("mag") or g.get("mag1")
         if num is None:
             continue
-        # a bare "m"/"b"/"k" magnitude only counts with a currency
         value, half = parse_number(num, language)
         cur = _currency(g.get("cpre") or g.get("cpost"))
         unit, base = None, value * _magnitude(mag)
@@ -202,8 +202,6 @@ def extract(sentence: str, mentions: Sequence[Mention], language: str, offset: i
             unit = cur
         if unit is None:
             continue
-        if unit != "%" and not mag and value < 100 and unit in ("t", "TEU"):
-            pass
         precision = half * (_magnitude(mag) if unit != "%" else 1.0)
         if unit == "t" and g["tonnes"].lower() == "mt":
             precision = half * 1e6
@@ -231,7 +229,7 @@ def extract(sentence: str, mentions: Sequence[Mention], language: str, offset: i
                 quantity = "share"
         if unit in ("t", "TEU") and quantity not in ("freight",):
             quantity = "freight"
-        subject, obj = _subject_object(sentence, mentions, offset, quantity)
+        subject, obj = _subject_object(sentence, mentions, offset, quantity, span_start)
         out.append(Claim(
             text=sentence[span_start:span_end].strip(), value=base, unit="USD" if unit == "USD" else unit,
             currency=cur if unit not in ("%", "t", "TEU") else None, year=year, period=period,
@@ -255,15 +253,25 @@ def _attributed(sentence: str, mentions: Sequence[Mention], offset: int) -> str 
     return None
 
 
-def _subject_object(sentence: str, mentions: Sequence[Mention], offset: int, quantity: str | None):
-    seen: list[tuple[str, int, int, bool]] = []
-    for m in mentions:
-        if m.code not in [c for c, *_ in seen]:
-            seen.append((m.code, m.start - offset, m.end - offset, m.possessive))
-    if not seen:
+_SEGMENT = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|, and\b|\bтогда как\b|\bпри этом\b|\bа\b|\bно\b|,")
+
+
+def _subject_object(sentence: str, mentions: Sequence[Mention], offset: int, quantity: str | None, pos: int = 0):
+    """Subject and object of the claim at ``pos``: actors of its own segment of the sentence first
+    (the words since the last ";", "while", "but" or comma), then the rest of the sentence."""
+    seg_start = 0
+    for b in _SEGMENT.finditer(sentence, 0, pos):
+        seg_start = b.end()
+    nxt = _SEGMENT.search(sentence, pos)
+    seg_end = nxt.start() if nxt else len(sentence)
+    located = [(m.code, m.start - offset, m.possessive) for m in mentions]
+    in_seg = [x for x in located if seg_start <= x[1] < seg_end]
+    rest = [x for x in located if x not in in_seg]
+    ordered = in_seg + rest
+    if not ordered:
         return None, None
     subject = obj = None
-    for code, s, e, poss in seen:
+    for code, s, _ in ordered:
         before = sentence[max(0, s - 12):s]
         if quantity == "exports" and _EXPORT_TO.search(before):
             obj = obj or code
@@ -271,9 +279,12 @@ def _subject_object(sentence: str, mentions: Sequence[Mention], offset: int, qua
             obj = obj or code
         elif quantity == "exports" and _FROM.search(before):
             subject = subject or code
-    rest = [c for c, *_ in seen if c not in (subject, obj)]
-    if subject is None and rest:
-        subject = rest.pop(0)
-    if obj is None and rest:
-        obj = rest.pop(0)
+        elif quantity in ("turnover", None) and _WITH.search(before):
+            obj = obj or code  # "trade with China", "товарооборот с Китаем"
+    others = [c for c, _, _ in ordered if c not in (subject, obj)]
+    others = list(dict.fromkeys(others))
+    if subject is None and others:
+        subject = others.pop(0)
+    if obj is None and others:
+        obj = others.pop(0)
     return subject, obj

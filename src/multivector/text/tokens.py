@@ -22,7 +22,6 @@ _ABBREV = frozenset(
     "ltd co inc jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n u.s.s.r h.e mt fig op cit ibid "
     "sq rev hon sec a.m p.m approx dept est corp messrs mme mlle".split()
 )
-_WS = re.compile(r"\s+")
 _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\r?\n\s*(?=[a-z])")
 
 

@@ -100,23 +100,81 @@ def stance_pairs(rows: list[dict], tau: float | None = None) -> tuple[list[str],
     return gold, pred
 
 
+@lru_cache(maxsize=4096)
+def target_blind_score(text: str, language: str) -> float:
+    """The same lexicon, negation and intensifiers scored over the whole sentence and given to
+    every actor alike (a VADER-style sentence score): the baseline that target dependence must beat."""
+    import math
+
+    from multivector.text import lexicon, stance
+    from multivector.text.tokens import EN_TOKEN, normalise
+
+    if language == "ru":
+        from multivector.text.gazetteer import ru_tokens
+
+        toks = [t for t in ru_tokens(normalise(text))]
+        keys, lows = [t.lemma for t in toks], [lexicon.fold_yo(t.text.lower()) for t in toks]
+        pos, case = [t.pos for t in toks], [t.case for t in toks]
+    else:
+        keys = lows = EN_TOKEN.findall(normalise(text).lower())
+        pos = case = None
+    sent = stance._Sentence(keys, lows, pos, case, language)
+    clause = [0] * len(keys)
+    x = 0.0
+    for i, k in enumerate(keys):
+        pol = lexicon.polarity(language, k)
+        if pol is not None:
+            x += stance._valence(sent, i, pol, clause)
+    return x / math.sqrt(x * x + stance.ALPHA)
+
+
+def target_blind_pairs(rows: list[dict]) -> tuple[list[str], list[str]]:
+    from multivector.text import stance
+
+    gold, pred = [], []
+    for row in rows:
+        _, gs = _gold(row)
+        sc = target_blind_score(row["text"], row["language"])
+        for _, lab in gs.items():
+            gold.append(lab)
+            pred.append(stance.label(sc))
+    return gold, pred
+
+
+def bootstrap_ci(gold: list[str], pred: list[str], reps: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95 % percentile bootstrap interval of the macro-F1 (pairs resampled with replacement)."""
+    import random
+
+    rng = random.Random(seed)
+    n = len(gold)
+    vals = []
+    for _ in range(reps):
+        idx = [rng.randrange(n) for _ in range(n)]
+        vals.append(macro_f1([gold[i] for i in idx], [pred[i] for i in idx])[0])
+    vals.sort()
+    return (round(vals[int(0.025 * reps)], 2), round(vals[int(0.975 * reps) - 1], 2))
+
+
 def stance_scores(rows: list[dict], majority: str) -> dict:
     gold, pred = stance_pairs(rows)
     f1, per = macro_f1(gold, pred)
     base, _ = macro_f1(gold, [majority] * len(gold))
+    blind, _ = macro_f1(*target_blind_pairs(rows))
+    ci = bootstrap_ci(gold, pred)
     acc = sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0
-    return {"n": len(gold), "macro_f1": f1, "per_class_f1": per, "accuracy": round(acc, 3),
-            "majority_class": majority, "majority_macro_f1": base, "classes": dict(Counter(gold))}
+    return {"n": len(gold), "macro_f1": f1, "macro_f1_ci95": ci, "per_class_f1": per, "accuracy": round(acc, 3),
+            "majority_class": majority, "majority_macro_f1": base, "target_blind_macro_f1": blind,
+            "classes": dict(Counter(gold))}
 
 
-def claim_scores() -> dict:
+def claim_scores(split: str = "all") -> dict:
     """Extraction recall (a gold claim is found when a claim of the same unit and value ±0.5 % is
     extracted from its sentence), field accuracy of the found claims, and check accuracy (verdict,
     and for matches/close the reporter)."""
     from multivector import text as text_mod
     from multivector.text.checks import store_reference_figures
 
-    rows = load("claims.tsv")
+    rows = [r for r in load("claims.tsv") if split == "all" or r["split"] == split]
     figures = store_reference_figures()
     cache: dict[tuple[str, str], list[dict]] = {}
     found = 0
@@ -175,21 +233,23 @@ def run(split: str = "test") -> dict:
         use = rows if split == "all" else [r for r in rows if r["split"] == split]
         out["actors"][name] = actor_scores(use) | {"sentences": len(use)}
         out["stance"][name] = stance_scores(use, majority)
-    out["claims"] = claim_scores()
+    out["claims"] = claim_scores(split)
     return out
 
 
 def markdown(res: dict) -> str:
     names = {"un": "UN General Debate sentences (English)", "en": "written English", "ru": "written Russian"}
     lines = [f"Split: **{res['split']}**", "",
-             "| set | sentences | actor precision | actor recall | actor F1 | stance pairs | stance macro-F1 | majority baseline macro-F1 | accuracy |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| set | sentences | actor precision | actor recall | actor F1 | stance pairs | stance macro-F1 (95 % CI) | majority baseline | target-blind lexicon baseline | accuracy |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for k, a in res["actors"].items():
         s = res["stance"][k]
         lines.append(f"| {names[k]} | {a['sentences']} | {a['precision']:.2f} | {a['recall']:.2f} | {a['f1']:.2f} | {s['n']} | "
-                     f"{s['macro_f1']:.2f} | {s['majority_macro_f1']:.2f} ({s['majority_class']}) | {s['accuracy']:.2f} |")
+                     f"**{s['macro_f1']:.2f}** ({s['macro_f1_ci95'][0]:.2f}–{s['macro_f1_ci95'][1]:.2f}) | "
+                     f"{s['majority_macro_f1']:.2f} ({s['majority_class']}) | "
+                     f"{s['target_blind_macro_f1']:.2f} | {s['accuracy']:.2f} |")
     c = res["claims"]
-    lines += ["", f"Claims ({c['n']}, English and Russian, all splits): extraction recall **{c['extraction_recall']:.2f}**; "
+    lines += ["", f"Claims ({c['n']}, English and Russian): extraction recall **{c['extraction_recall']:.2f}**; "
               f"check verdict accuracy **{c['check_verdict_accuracy']:.2f}**, verdict and reporter **{c['check_accuracy']:.2f}**; "
               "field accuracy of extracted claims: " + ", ".join(f"{k} {v:.2f}" for k, v in c["field_accuracy"].items()) + "."]
     return "\n".join(lines)
