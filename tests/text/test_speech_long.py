@@ -50,3 +50,9 @@ def test_a_group_of_countries_expands_to_its_members():
 def test_bad_group_rule():
     with pytest.raises(ValueError):
         speech_stance_long(ACTOR, "KAZ", ["EU"], group_rule="average")
+
+
+def test_institutions_are_partners_too():
+    frame = ACTOR.with_columns(pl.lit("NATO").alias("partner"))
+    out = speech_stance_long(frame, "KAZ", "NATO,CHN")
+    assert set(out["partner"]) == {"NATO"}

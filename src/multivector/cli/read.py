@@ -244,7 +244,12 @@ def speeches_show(
     if group_rule not in ("actor", "members", "both"):
         raise MultivectorError("--group-rule must be actor, members or both")
     yrs = parse_years(years, (1946, 2024))
-    parts = great_powers(partners)
+    if partners:
+        from multivector.text.gazetteer import resolve_actor
+
+        parts = list(dict.fromkeys(resolve_actor(p) for p in partners.split(",") if p.strip()))
+    else:
+        parts = great_powers(None)
     df = speech_stance(country, parts, yrs, group_rule=group_rule)
     if out is not None:
         if out.suffix.lower() == ".csv":

@@ -432,6 +432,27 @@ def _ru_capital_is_place(words: Sequence[RuToken], i: int) -> bool:
     return i > 0 and words[i - 1].text.lower() in _LOCATIVE_RU
 
 
+@lru_cache(maxsize=1)
+def institution_codes() -> frozenset[str]:
+    """Codes of the groups, institutions and initiatives the gazetteer knows that are not states
+    or multivector.countries groups (UN, NATO, BRI, TITR, C5+1, OTS …)."""
+    from multivector import countries
+
+    codes = {row[0].strip() for name in ("actors_en.tsv", "actors_ru.tsv") for row in lexicon.lexicon_rows(name)}
+    return frozenset(c for c in codes if c != "-" and not countries.is_known_iso3(c) and not countries.is_group(c))
+
+
+def resolve_actor(query: object) -> str:
+    """An actor code from a name or code: states and groups through multivector.countries, and the
+    text channel's institutions (UN, NATO, BRI, TITR, C5+1 …) as written."""
+    from multivector import countries
+
+    text = str(query).strip()
+    if text.upper() in institution_codes():
+        return text.upper()
+    return countries.resolve(text)
+
+
 def actor_codes(mentions: Iterable[Mention]) -> list[tuple[str, int]]:
     """(code, mentions) in order of first appearance."""
     counts: dict[str, int] = {}

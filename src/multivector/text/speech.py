@@ -32,10 +32,14 @@ _COUNTS = [m for m in MEASURES if m != "speech_stance"]
 def _codes(values: Iterable[object] | str | None, expand_groups: bool, years: tuple[int, int]) -> list[str] | None:
     from multivector import countries
 
+    from multivector.text.gazetteer import resolve_actor
+
     if values is None:
         return None
+    if isinstance(values, str):
+        values = [v for v in values.split(",") if v.strip()]
     out: list[str] = []
-    for code in countries.resolve_many(values):
+    for code in dict.fromkeys(resolve_actor(v) for v in values):
         if expand_groups and countries.is_group(code):
             grp = countries.groups()[code]
             out += sorted({m for m, s, e in grp.members if s <= years[1] and (e is None or e >= years[0])})
