@@ -99,3 +99,11 @@ def test_reporter_classification():
     assert classify_reporter("China customs GACC (via Kazinform)") == ("CHN", True)
     assert classify_reporter("KAZ stats bureau") == ("KAZ", True)
     assert classify_reporter("KAZ govt (President Tokayev)") == (None, False)
+
+
+def test_the_long_layout_accepts_millions_and_iso3_column_names():
+    # test data: a DOTS-like table in US$ million (values invented for the test)
+    table = pl.DataFrame({"reporter_iso3": ["KAZ"], "partner_iso3": ["CHN"], "year": [2019], "flow": ["Exports"],
+                          "value_usd_mn": [8_500.0]})
+    (fig,) = long_table_figures(table, "dots_like")
+    assert (fig.reporter, fig.flow, fig.value) == ("KAZ", "exports", 8.5e9)

@@ -159,14 +159,40 @@ def reported_trade_figures(df: pl.DataFrame) -> list[ReferenceFigure]:
     return out
 
 
+#: column names the long trade layout accepts, and the factor that turns each value column into US$
+LONG_ALIASES = {
+    "reporter": ("reporter", "reporter_iso3", "iso3_reporter"),
+    "partner": ("partner", "partner_iso3", "iso3_partner"),
+}
+VALUE_COLUMNS = {"value_usd": 1.0, "value_usd_thousand": 1e3, "value_usd_k": 1e3, "value_usd_mn": 1e6,
+                 "value_usd_million": 1e6, "value_usd_bn": 1e9}
+
+
+def long_layout(columns) -> tuple[str, str, str, float] | None:
+    """(reporter column, partner column, value column, factor to US$) if ``columns`` are in the long
+    trade layout (also ``year`` and ``flow``), else None."""
+    cols = set(columns)
+    if not {"year", "flow"} <= cols:
+        return None
+    rep = next((c for c in LONG_ALIASES["reporter"] if c in cols), None)
+    par = next((c for c in LONG_ALIASES["partner"] if c in cols), None)
+    val = next((c for c in VALUE_COLUMNS if c in cols), None)
+    if rep is None or par is None or val is None:
+        return None
+    return rep, par, val, VALUE_COLUMNS[val]
+
+
 def long_table_figures(df: pl.DataFrame, source: str) -> list[ReferenceFigure]:
-    """Reference figures from a table in the long trade layout (reporter, partner, year, flow,
-    value_usd): official statistics of ``reporter``. Turnover is added as exports + imports
-    where a reporter gives both for a partner and year."""
-    need = {"reporter", "partner", "year", "flow", "value_usd"}
-    if not need <= set(df.columns):
+    """Reference figures from a table in the long trade layout — ``reporter`` (ISO3), ``partner``
+    (ISO3), ``year``, ``flow`` (exports | imports | turnover) and a value in US$ (``value_usd``;
+    or ``value_usd_thousand``/``_mn``/``_bn``): the official statistics of ``reporter``. Turnover
+    is added as exports + imports where a reporter gives both for a partner and year."""
+    layout = long_layout(df.columns)
+    if layout is None:
         return []
-    d = df.select("reporter", "partner", pl.col("year").cast(pl.Int32), "flow", pl.col("value_usd").cast(pl.Float64),
+    rep, par, val, factor = layout
+    d = df.select(pl.col(rep).alias("reporter"), pl.col(par).alias("partner"), pl.col("year").cast(pl.Int32),
+                  pl.col("flow").cast(pl.String).str.to_lowercase(), (pl.col(val).cast(pl.Float64) * factor).alias("value_usd"),
                   *[c for c in ("period",) if c in df.columns]).drop_nulls(["reporter", "partner", "year", "value_usd"])
     if "period" not in d.columns:
         d = d.with_columns(pl.lit("annual").alias("period"))
@@ -232,8 +258,8 @@ def store_reference_figures(store=None) -> list[ReferenceFigure]:
         if name in _PROVIDERS:
             out += _PROVIDERS[name](store.table(name))
             continue
-        cols = set(store.query(f'SELECT * FROM "{name}" LIMIT 0').columns)
-        if {"reporter", "partner", "year", "flow", "value_usd"} <= cols:
+        cols = store.query(f'SELECT * FROM "{name}" LIMIT 0').columns
+        if long_layout(cols) is not None:
             out += long_table_figures(store.table(name), name)
     _FIGURES_CACHE[key] = (mtime, out, len(_PROVIDERS))
     return out
