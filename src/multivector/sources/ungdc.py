@@ -150,8 +150,9 @@ def read(path: str | Path, speakers: list[str] | None = None, years: tuple[int, 
                     if row is not None:
                         rows.append(row)
         except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
+            first = (str(exc).splitlines() or [""])[0].rstrip(":")
             raise DataError(
-                f"cannot be read as the UNGDC archive ({exc.__class__.__name__}: {exc}); it may be truncated or "
+                f"cannot be read as the UNGDC archive ({exc.__class__.__name__}: {first}); it may be truncated or "
                 "not a .tgz", file=str(p), hint=f"download UNGDC_1946-2024.tgz again from {META.url}",
             ) from None
     if not rows:
