@@ -7,6 +7,9 @@ Every table is *derived* by the source's own ``read`` + ``derive`` (the same cod
 by their key, zstd-compressed Parquet without timestamps, and ``manifest.json`` listing each
 table's source, version, row count, coverage, citation and licence, and the SHA-256 of its input.
 Commit a rebuild only when inputs or schemas change (see NOTES.md).
+
+The ``ungdc`` source reads the UN General Debate corpus (67 MB .tgz) and analyses its 10,952
+speeches with the text channel (~70 s of CPU, in parallel processes); its three tables add 1.5 MB.
 """
 
 from __future__ import annotations

@@ -113,6 +113,8 @@ PACK_SOURCES: tuple[PackSource, ...] = (
     PackSource("gdelt", "gdelt/gdelt1_events_KAZ_subset_2011_2013.csv"),
     PackSource("reported_trade", "facts/reported_trade.csv"),
     PackSource("timeline", "facts/timeline.csv"),
+    # the UN General Debate corpus, read and analysed by the text channel (compact derived tables)
+    PackSource("ungdc", "ungdc/UNGDC_1946-2024.tgz"),
 )
 
 

@@ -28,7 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "starter_pack": {"countries", "sources"},
     "store": {"sources", "starter_pack"},
     "citations": {"sources", "starter_pack"},
-    "panel": {"countries", "store", "citations"},
+    "panel": {"countries", "store", "citations", "text"},
     "indices": set(),
     "analysis": {"countries", "panel", "indices"},
     "claims": {"countries", "panel", "indices"},
@@ -40,6 +40,15 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"countries", "panel", "indices", "claims", "econ", "sim", "corridors", "registry", "report", "citations",
             "text"},
 }
+#: single modules that sit on another level than the rest of their package
+MODULE_ALLOWED: dict[str, set[str]] = {
+    # the text channel's core (readers, gazetteer, stance, claims) is source-level; these read or write
+    # the store like a panel accessor (speech stance, reference figures) or an importer (articles)
+    "multivector.text.speech": {"countries", "store"},
+    "multivector.text.checks": {"countries", "store"},
+    "multivector.text.store_io": {"countries", "sources", "store"},
+}
+
 #: known violations being removed in work in progress (must be empty when that work lands)
 PENDING = {"multivector.store imports multivector.panel.keys", "multivector.indices.balance imports multivector.countries"}
 
@@ -122,7 +131,8 @@ def test_data_flows_one_way():
             dst = _top(d)
             if dst == src or dst in FOUNDATION or d == "multivector":  # the root holds only __version__ and lazy names
                 continue
-            if dst not in ALLOWED.get(src, set()) and f"{mod} imports {d}" not in PENDING:
+            allowed = ALLOWED.get(src, set()) | MODULE_ALLOWED.get(mod, set())
+            if dst not in allowed and f"{mod} imports {d}" not in PENDING:
                 bad.append(f"{mod} imports {d}")
     assert not bad, "imports against the data flow:\n" + "\n".join(sorted(bad))
 

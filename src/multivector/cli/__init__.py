@@ -55,6 +55,7 @@ _COMMAND_MODULES = (
     "multivector.cli.report",
     "multivector.cli.simulate",
     "multivector.cli.gravity",
+    "multivector.cli.read",
 )
 
 for _name in _COMMAND_MODULES:

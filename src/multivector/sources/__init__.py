@@ -34,6 +34,7 @@ REGISTRY: dict[str, str] = {
     "gravity": "gravity",
     "reported_trade": "facts",
     "timeline": "timeline",
+    "ungdc": "ungdc",
 }
 
 
