@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
@@ -38,19 +40,23 @@ simulate_app = typer.Typer(
         "Simulate what-if scenarios of a middle power's engagement with the great powers.\n\n"
         "[bold]multivector simulate SCENARIO[/] [options] is short for [bold]simulate run SCENARIO[/].\n"
         "SCENARIO is a .toml file or a shipped scenario name: baseline, china-consistent, china-coercive, "
-        "northern-route-closed, northern-route-closes-2030, rivalry-escalates, russia-pressure.\n\n"
+        "northern-route-closed, northern-route-closes-2030, rivalry-escalates, russia-pressure, c5-coordination.\n\n"
+        "Year 0 is the latest year the data reach; the baseline stays put there and every other scenario is "
+        "a change from it. [bold]simulate hindcast KAZ --from 2008 --to 2019[/] checks the model against history.\n\n"
         "A scenario can change parameters from a given year on with [[shock]] tables "
         "(year = 5 or at = 2030, power, set, duration); see docs/simulator.md.\n\n"
         "Examples:\n\n"
         "  multivector simulate baseline --country KAZ --runs 10000 --seed 7 -o results.parquet\n\n"
         "  multivector simulate compare baseline china-coercive --country KAZ\n\n"
-        "  multivector simulate explain china-coercive --country KAZ"
+        "  multivector simulate explain china-coercive --country KAZ\n\n"
+        "  multivector simulate c5-coordination --country KAZ,KGZ,TJK,TKM,UZB\n\n"
+        "  multivector simulate hindcast KAZ --from 2008 --to 2019 --format json"
     ),
 )
 
 CountryOpt = Annotated[
     str | None,
-    typer.Option("--country", "-c", help="Middle power(s), ISO3, comma-separated; default: the scenario's country."),
+    typer.Option("--country", "-c", help="Middle power(s), ISO3, comma-separated (KAZ,KGZ,TJK,TKM,UZB) or a group (C5); default: the scenario's."),
 ]
 RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=1, help="Monte Carlo runs.")]
 YearsOpt = Annotated[int | None, typer.Option("--years", "-y", min=1, help="Years to simulate; default: the scenario's.")]
@@ -80,22 +86,28 @@ def _fmt(x: float) -> str:
 
 
 def print_summary(result) -> None:  # noqa: ANN001 - EnsembleResult
-    """Rich tables of the final-year distribution per partner and for each middle power."""
+    """Rich tables of the start values (with sources) and the final-year distribution per partner and middle power."""
     start, end = result.years_axis()[0], result.years_axis()[-1]
     cal = "[green]calibrated from the panel[/]" if result.init.calibrated else "[yellow]neutral start (not calibrated)[/]"
     console.print(
-        f"[bold]{result.scenario.name}[/] — {', '.join(result.countries)}; {result.runs:,} runs × {result.years} years, "
+        f"[bold]{escape(result.scenario.name)}[/] — {', '.join(result.countries)}; {result.runs:,} runs × {result.years} years, "
         f"seed {result.seed}; {cal}"
     )
     if result.scenario.description:
-        console.print(f"[dim]{result.scenario.description}[/]")
+        console.print(f"[dim]{escape(result.scenario.description)}[/]")
+    for note in result.scenario.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
     for sh in result.scenario.shocks:
-        console.print(f"[dim]shock {sh.describe()}[/]")
+        console.print(f"[dim]shock {escape(sh.describe())}[/]")
+    if result.scenario.intent:
+        console.print("[dim]intended: " + ", ".join(f"{k} {v}" for k, v in result.scenario.intent.items()) + "[/]")
     if result.init.calibrated:
         skipped = list(dict.fromkeys(n.split(":")[0] for n in result.init.provenance if " skipped" in n))
         if skipped:
-            console.print(f"[yellow]calibration gaps:[/] [dim]{'; '.join(skipped)} (those values start neutral)[/]")
+            console.print(f"[yellow]calibration gaps:[/] [dim]{escape('; '.join(skipped))}[/]")
     for m, country in enumerate(result.countries):
+        if result.init.calibrated:
+            print_start_values(result, country, start)
         summ = result.summary(country=m)
         tab = Table(title=f"{country}: start (year {start}) → median in year {end}, 5–95 % of runs", title_justify="left")
         tab.add_column("partner")
@@ -119,6 +131,59 @@ def print_summary(result) -> None:  # noqa: ANN001 - EnsembleResult
         console.print(mid)
 
 
+START_VARIABLES = (
+    ("engagement_diplomatic", "diplomatic"), ("engagement_security", "security"), ("engagement_institutions", "institutions"),
+    ("dependence", "dependence"), ("engagement_economy", "economy"), ("behaviour", "behaviour"), ("threat", "threat"),
+)
+
+
+def print_start_values(result, country: str, year0) -> None:  # noqa: ANN001 - EnsembleResult
+    """Year-0 values, then each variable's source, years and evidence count; flagged values (fallbacks) listed."""
+    sv = result.start_values().filter(pl.col("country") == country)
+    if sv.height == 0:
+        return
+    tab = Table(title=f"{country}: year-0 values ({year0}); * = flagged below", title_justify="left")
+    tab.add_column("variable")
+    for p in result.partners:
+        tab.add_column(p, justify="right")
+    lines = []
+    for var, label in START_VARIABLES:
+        rows = sv.filter(pl.col("variable") == var)
+        if rows.height == 0:
+            continue
+        cells = []
+        for p in result.partners:
+            r = rows.filter(pl.col("partner") == p)
+            cells.append("" if r.height == 0 else f"{r['value'][0]:.3f}" + ("[yellow]*[/]" if r["flag"][0] else ""))
+        tab.add_row(label, *cells)
+        srcs = []
+        for (src, yrs), g in rows.filter(pl.col("flag").is_in(["", "stale"]) | (pl.col("flag").str.starts_with("stale"))).group_by(
+            ["source", "years"], maintain_order=True
+        ):
+            n = g["evidence"].drop_nulls()
+            nn = "" if n.len() == 0 else (f", n = {n.min():,}" if n.min() == n.max() else f", n = {n.min():,}–{n.max():,}")
+            srcs.append(f"{src}{' ' + yrs if yrs else ''}{nn}")
+        srcs = list(dict.fromkeys(srcs))
+        heads = {x.split(": ", 1)[0] for x in srcs if ": " in x}
+        if len(srcs) > 1 and len(heads) == 1 and all(": " in x for x in srcs):  # one method, parts that differ by partner
+            srcs = [f"{heads.pop()}: " + "; ".join(x.split(": ", 1)[1] for x in srcs)]
+        if srcs:
+            lines.append(f"  [bold]{label}[/]: {escape('; '.join(srcs))}")
+    console.print(tab)
+    for line in lines:
+        console.print(line, highlight=False)
+    flagged = sv.filter((pl.col("flag") != "") & (pl.col("variable") != "engagement_economy"))
+    for (var, flag, src, value), g in flagged.group_by(["variable", "flag", "source", "value"], maintain_order=True):
+        who = ", ".join(p for p in g["partner"].to_list() if p) or country
+        console.print(f"  [yellow]* {var}[/] {escape(who)} = {value:.3f} [dim]({escape(flag)}: {escape(src)})[/]", highlight=False)
+
+
+def _chart_path(output: Path | None, *parts: str) -> Path:
+    from multivector.sim.charts import default_chart_path
+
+    return output.with_suffix(".html") if output is not None else default_chart_path(*parts)
+
+
 @simulate_app.command("run")
 def run_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario .toml file or shipped scenario name.")],
@@ -132,7 +197,7 @@ def run_cmd(
     ] = None,
     backend: Annotated[str, typer.Option(help="local, or dask (a 2-worker local cluster unless --scheduler).")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Address of a Dask scheduler, e.g. tcp://host:8786.")] = None,
-    chart: Annotated[bool, typer.Option(help="Write the fan chart beside --output.")] = True,
+    chart: Annotated[bool, typer.Option(help="Write the fan chart (beside --output, else under $MULTIVECTOR_HOME/charts) and print its path.")] = True,
     uncalibrated: UncalOpt = False,
 ) -> None:
     """Run a scenario's Monte Carlo ensemble, print a summary, write results and a fan chart."""
@@ -154,18 +219,18 @@ def run_cmd(
     except PanelError as exc:
         raise _calibration_hint(exc) from None
     print_summary(res)
-    if output is not None:
-        written = res.write_parquet(output)
-        if chart:
-            from multivector.sim.charts import fan_chart, write_html
+    written = res.write_parquet(output) if output is not None else []
+    if chart:
+        from multivector.sim.charts import fan_chart, write_html
 
-            if len(res.countries) == 1:
-                written.append(write_html(fan_chart(res), output.with_suffix(".html")))
-            else:
-                for m, c in enumerate(res.countries):
-                    written.append(write_html(fan_chart(res, country=m), output.with_name(f"{output.stem}.{c}.html")))
-        for w in written:
-            console.print(f"wrote [cyan]{w}[/]")
+        base = _chart_path(output, sc.name, "-".join(res.countries) if len(res.countries) <= 5 else f"{len(res.countries)}-countries")
+        if len(res.countries) == 1:
+            written.append(write_html(fan_chart(res), base))
+        else:
+            for m, c in enumerate(res.countries):
+                written.append(write_html(fan_chart(res, country=m), base.with_name(f"{base.stem}.{c}.html")))
+    for w in written:
+        console.print(f"wrote [cyan]{escape(str(w))}[/]")
 
 
 @simulate_app.command("compare")
@@ -220,10 +285,11 @@ def compare_cmd(
             t.write_csv(output)
         else:
             t.write_parquet(output)
-        from multivector.sim.charts import comparison_chart, write_html
+        console.print(f"wrote [cyan]{escape(str(output))}[/]")
+    from multivector.sim.charts import comparison_chart, write_html
 
-        html = write_html(comparison_chart(cmp), output.with_suffix(".html"))
-        console.print(f"wrote [cyan]{output}[/] and [cyan]{html}[/]")
+    html = write_html(comparison_chart(cmp), _chart_path(output, "compare", *names, "-".join(first.countries)))
+    console.print(f"wrote [cyan]{escape(str(html))}[/]")
 
 
 @simulate_app.command("explain")
@@ -236,26 +302,37 @@ def explain_cmd(
     years: YearsOpt = None,
     seed: SeedOpt = 0,
     top: Annotated[int, typer.Option(help="Mechanisms shown per outcome.")] = 5,
+    permutations: Annotated[int, typer.Option(help="Random orderings of the mechanisms for the Shapley shares (in pairs).")] = 6,
     uncalibrated: UncalOpt = False,
 ) -> None:
-    """Explain a scenario's effect: switch each mechanism off in turn and see how much of the effect goes."""
-    from multivector.sim.analysis import explain
+    """Explain a scenario's effect: each mechanism's share of it (Shapley values, adding up to the effect)."""
+    from multivector.sim.analysis import DIRECT, explain
 
     try:
-        with console.status("switching mechanisms off one by one…"):
-            df = explain(scenario, reference, country, outcomes=outcome, runs=runs, years=years, seed=seed, calibrate=not uncalibrated)
+        with console.status("switching mechanisms on and off…"):
+            df = explain(scenario, reference, country, outcomes=outcome, runs=runs, years=years, seed=seed,
+                         calibrate=not uncalibrated, permutations=permutations)
     except PanelError as exc:
         raise _calibration_hint(exc) from None
     for o in df["outcome"].unique(maintain_order=True):
         sub = df.filter(df["outcome"] == o)
         eff = sub.filter(sub["mechanism"] == "(all)")["effect"][0]
-        tab = Table(title=f"{o}: effect {eff:+.3f} vs {reference}", title_justify="left")
-        tab.add_column("mechanism")
-        tab.add_column("effect without it", justify="right")
-        tab.add_column("contribution", justify="right")
-        for r in sub.filter(sub["mechanism"] != "(all)").head(top).iter_rows(named=True):
-            tab.add_row(r["mechanism"], f"{r['effect_without']:+.3f}", f"{r['contribution']:+.3f}")
+        tab = Table(title=f"{o}: effect {eff:+.3f} vs {escape(reference)} (final year, mean of runs)", title_justify="left")
+        tab.add_column("mechanism", no_wrap=True)
+        tab.add_column("share", justify="right")
+        tab.add_column("Shapley", justify="right")
+        tab.add_column("without it", justify="right")
+        shown = sub.filter(sub["mechanism"] != "(all)").head(top)
+        for r in shown.iter_rows(named=True):
+            share = "" if r["share"] != r["share"] else f"{r['share']:+.0%}"
+            without = "" if r["mechanism"] == DIRECT else f"{r['effect_without']:+.3f}"
+            tab.add_row(r["mechanism"], share, f"{r['shapley']:+.3f}", without)
+        rest = sub.filter(sub["mechanism"] != "(all)").tail(max(0, sub.height - 1 - shown.height))
+        if rest.height:
+            tab.add_row(f"[dim]{rest.height} others[/]", f"[dim]{rest['share'].fill_nan(0).sum():+.0%}[/]", f"[dim]{rest['shapley'].sum():+.3f}[/]", "")
         console.print(tab)
+    console.print("[dim]share: the mechanism's Shapley value as a share of the effect (they add up to it); "
+                  "without it: the effect with that one mechanism off[/]")
 
 
 @simulate_app.command("sensitivity")
@@ -293,6 +370,80 @@ def sensitivity_cmd(
         console.print(f"wrote [cyan]{output}[/]")
 
 
+@simulate_app.command("hindcast")
+def hindcast_cmd(
+    country: Annotated[str, typer.Argument(help="Middle power(s), ISO3 (KAZ, or KAZ,UZB).")],
+    start: Annotated[int, typer.Option("--from", help="Calibrate at this year (nothing later is read).")] = 2008,
+    end: Annotated[int, typer.Option("--to", help="Simulate to this year and score against what was observed.")] = 2019,
+    scenario: Annotated[str, typer.Option("--scenario", help="Scenario simulated from the start.")] = "baseline",
+    runs: RunsOpt = 1000,
+    seed: SeedOpt = 0,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the scored points (.csv or .parquet) and a chart (.html) here.")] = None,
+    chart: Annotated[bool, typer.Option(help="Write the hindcast chart and print its path.")] = True,
+) -> None:
+    """Check the model against history: calibrate at --from, simulate to --to, score each observed channel.
+
+    Coverage of the 50 % and 90 % bands, CRPS, and skill against persistence and a linear trend,
+    overall and per channel (docs/simulator.md, "Checked against history").
+    """
+    from multivector.errors import ScenarioError
+    from multivector.sim.hindcast import hindcast
+
+    if fmt not in ("table", "json"):
+        raise ScenarioError(f"--format {fmt!r} is not known; allowed: table, json")
+    with console.status(f"hindcast {escape(country)} {start}→{end}…") if fmt == "table" else _null():
+        h = hindcast(country, start, end, scenario=scenario, runs=runs, seed=seed)
+    written: list[Path] = []
+    if output is not None:
+        (h.points.write_csv if output.suffix == ".csv" else h.points.write_parquet)(output)
+        written.append(output)
+    if chart:
+        from multivector.sim.charts import hindcast_chart, write_html
+
+        written.append(write_html(hindcast_chart(h), _chart_path(output, "hindcast", "-".join(h.countries), str(start), str(end))))
+    if fmt == "json":
+        import sys
+
+        sys.stdout.write(h.to_json() + "\n")
+        for w in written:
+            sys.stderr.write(f"wrote {w}\n")
+        return
+    m = h.metrics()
+    console.print(f"[bold]hindcast[/] {', '.join(h.countries)}: calibrated at {start}, scenario {escape(h.scenario)} to {end}, "
+                  f"{runs:,} runs, seed {seed}")
+    tab = Table(title="share of observations inside the 50 % and 90 % bands (ideal: 50 %, 90 %), CRPS (lower is better), "
+                "skill = 1 − CRPS / CRPS of the reference (> 0: the model does better)", title_justify="left")
+    for c in ("channel", "n", "50 %", "90 %", "CRPS", "skill vs persistence", "skill vs trend", "model alone: 90 %"):
+        tab.add_column(c, justify="left" if c == "channel" else "right", no_wrap=c == "channel")
+
+    def pct(x):  # noqa: ANN001, ANN202
+        return "–" if x is None else f"{x:.0%}"
+
+    def sk(x):  # noqa: ANN001, ANN202
+        return "–" if x is None else (f"[green]{x:+.2f}[/]" if x > 0 else f"[red]{x:+.2f}[/]")
+
+    for name, v in [*m["channels"].items(), ("all", m)]:
+        mo = m["model_only"] if name == "all" else m["model_only"]["channels"][name]
+        tab.add_row(f"[bold]{name}[/]" if name == "all" else name.removeprefix("engagement_"), str(v["n_points"]), pct(v["coverage_50"]), pct(v["coverage_90"]),
+                    f"{v['crps']:.4f}", sk(v["skill_persistence"]), sk(v["skill_trend"]), pct(mo["coverage_90"]))
+    console.print(tab)
+    if m["channels_without_observations"]:
+        console.print(f"[dim]not scored (no observations): {', '.join(m['channels_without_observations'])}[/]")
+    for n in m["notes"]:
+        console.print(f"[dim]{escape(n)}[/]")
+    for w in written:
+        console.print(f"wrote [cyan]{escape(str(w))}[/]")
+
+
+class _null:
+    def __enter__(self):  # noqa: ANN204
+        return self
+
+    def __exit__(self, *a):  # noqa: ANN002, ANN204
+        return False
+
+
 @simulate_app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the shipped scenarios."""
@@ -308,5 +459,5 @@ def scenarios_cmd() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``simulate`` (run / compare / explain / sensitivity / scenarios) to the main app."""
+    """Add ``simulate`` (run / compare / explain / sensitivity / hindcast / scenarios) to the main app."""
     app.add_typer(simulate_app, name="simulate")

@@ -225,40 +225,43 @@ def read_threat(fwd: pl.DataFrame, behaviour: Reading, year: int, window: int) -
     """H₀ = √(reach · intent) (balance of threat), with its parts."""
     parts: dict[str, float] = {}
     srcs: list[str] = []
+    spans: list[str] = []
     flag = ""
     cap = None
     if _has(fwd, "cinc1", "cinc2"):
         sub = _window(fwd, pl.col("cinc1").is_not_null() & pl.col("cinc2").is_not_null(), year, window)
         if sub.height and float((sub["cinc1"] + sub["cinc2"]).mean()) > 0:
             cap = float((sub["cinc2"] / (sub["cinc1"] + sub["cinc2"])).mean())
-            srcs.append(f"CINC {_span(sub)[0]}")
+            srcs.append("CINC")
+            spans.append(_span(sub)[0])
     if cap is None and _has(fwd, "gdp1", "gdp2"):
         sub = _window(fwd, pl.col("gdp1").is_not_null() & pl.col("gdp2").is_not_null(), year, window)
         if sub.height:
             cap = float((sub["gdp2"] / (sub["gdp1"] + sub["gdp2"])).mean())
-            srcs.append(f"GDP share {_span(sub)[0]} (CINC missing)")
+            srcs.append("GDP share (no CINC)")
+            spans.append(_span(sub)[0])
     if cap is None:
         cap, flag = 0.5, "neutral"
-        srcs.append("capability unknown (0.5)")
+        srcs.append("capability unknown")
     prox = None
     if _has(fwd, "contig"):
         sub = _window(fwd, pl.col("contig").is_not_null(), year, window)
         if sub.height and int(sub["contig"].min()) == 1:
             prox = 1.0
-            srcs.append("contiguous by land (COW)")
+            srcs.append("contiguity")
     if prox is None and _has(fwd, "mindist"):
         sub = _window(fwd, pl.col("mindist").is_not_null(), year, window)
         if sub.height:
             prox = math.exp(-float(sub["mindist"].mean()) / PROXIMITY_SCALE_KM)
-            srcs.append("COW distance")
+            srcs.append("distance")
     if prox is None:
         prox, flag = 0.5, flag or "neutral"
-        srcs.append("distance unknown (0.5)")
+        srcs.append("distance unknown")
     intents: list[float] = []
     if behaviour.value is not None and not behaviour.flag:
         intents.append(1.0 - behaviour.value)
         parts["hostile_events"] = 1.0 - behaviour.value
-        srcs.append("hostile share of events")
+        srcs.append("events")
     n_votes = None
     if _has(fwd, "idealpoint_dist"):
         sub = _window(fwd, pl.col("idealpoint_dist").is_not_null(), year, window)
@@ -267,16 +270,18 @@ def read_threat(fwd: pl.DataFrame, behaviour: Reading, year: int, window: int) -
             intents.append(div)
             parts["vote_divergence"] = div
             n_votes = sub.height
-            srcs.append(f"ideal-point distance {_span(sub)[0]}")
+            srcs.append("ideal points")
+            spans.append(_span(sub)[0])
     if not intents:
         intents, flag = [0.5], "neutral"
-        srcs.append("intent unknown (0.5)")
+        srcs.append("intent unknown")
     intent = float(np.mean(intents))
     reach = cap * (1.0 + prox) / 2.0
     parts.update(capability=cap, proximity=prox, reach=reach, intent=intent)
     value = float(np.clip(math.sqrt(reach * intent), 0.02, 0.98))
     evidence = (behaviour.evidence or 0) + (n_votes or 0) if (behaviour.evidence or n_votes) else None
-    return Reading(value, "√(reach · intent): " + ", ".join(srcs), "", evidence, "events + ideal-point years", flag), parts
+    years = max(spans, key=len) if spans else ""
+    return Reading(value, "balance of threat √(reach·intent): " + ", ".join(srcs), years, evidence, "events + ideal-point years", flag), parts
 
 
 def data_end_year(df: pl.DataFrame, year: int | None = None) -> int | None:

@@ -124,7 +124,7 @@ def _noise(obs_before: pl.DataFrame, max_lag: int = 5) -> dict[str, tuple[float,
     for ch in CHANNELS:
         sq: dict[int, list[float]] = {k: [] for k in range(1, max_lag + 1)}
         sub = obs_before.filter(pl.col("channel") == ch)
-        for (_c, _p), g in sub.group_by(["country", "partner"]):
+        for (_c, _p), g in sub.sort(["country", "partner", "year"]).group_by(["country", "partner"], maintain_order=True):
             g = g.sort("year")
             by_year = dict(zip(g["year"].to_list(), g["value"].to_list()))
             for y, v in by_year.items():
@@ -146,7 +146,7 @@ def _noise(obs_before: pl.DataFrame, max_lag: int = 5) -> dict[str, tuple[float,
 def _references(obs_before: pl.DataFrame, start: int, trend_years: int) -> dict[tuple[str, str, str], tuple[float, float, float]]:
     """(last reading, trend intercept at ``start``, trend slope) per (country, channel, partner)."""
     out = {}
-    for (c, ch, p), g in obs_before.group_by(["country", "channel", "partner"]):
+    for (c, ch, p), g in obs_before.group_by(["country", "channel", "partner"], maintain_order=True):
         g = g.sort("year")
         last = float(g["value"][-1])
         t = g.filter(pl.col("year") > start - trend_years)
@@ -224,19 +224,23 @@ class Hindcast:
         return text
 
 
+class HindcastError(ScenarioError):
+    """A hindcast the data cannot support (start or end year outside the data)."""
+
+
 def check_years(df: pl.DataFrame, countries: tuple[str, ...], start: int, end: int) -> None:
     """Clear errors for start/end years the data cannot support, naming the option and the allowed years."""
     rows = df.filter(pl.col("iso3_1").is_in(countries))
     first, last = data_start_year(rows), data_end_year(rows)
     if first is None or last is None:
-        raise PanelError(f"no calibrating data for {', '.join(countries)} in the store; load the data first (multivector data status)")
+        raise HindcastError(f"no calibrating data for {', '.join(countries)} in the store; load the data first (multivector data status)")
     allowed = f"allowed: --from a year from {first} to {last - 1}, --to a later year up to {last}"
     if end <= start:
-        raise ScenarioError(f"--to {end} must be after --from {start}; {allowed}")
+        raise HindcastError(f"--to {end} must be after --from {start}; {allowed}")
     if start < first or data_end_year(rows, start) is None:
-        raise PanelError(f"--from {start}: {', '.join(countries)} has no calibrating data up to {start} (the data start in {first}); {allowed}")
+        raise HindcastError(f"--from {start}: {', '.join(countries)} has no calibrating data up to {start} (the data start in {first}); {allowed}")
     if start >= last:
-        raise PanelError(f"--from {start}: no observed data after {start} to score against (the data end in {last}); {allowed}")
+        raise HindcastError(f"--from {start}: no observed data after {start} to score against (the data end in {last}); {allowed}")
 
 
 def hindcast(
@@ -264,8 +268,10 @@ def hindcast(
     countries = resolve_countries(country, "country", "hindcast")
     partners = tuple(partners or sc.partners or DEFAULT_PARTNERS)
     start, end = int(start), int(end)
-    if start < FIRST_PANEL_YEAR:
-        raise PanelError(f"--from {start}: the calibration reads data from {FIRST_PANEL_YEAR} on; allowed: --from {FIRST_PANEL_YEAR} or later")
+    if end <= start:
+        raise HindcastError(f"--to {end} must be after --from {start}; allowed: --to a later year than --from")
+    if end <= FIRST_PANEL_YEAR:
+        raise HindcastError(f"--to {end}: the calibration reads data from {FIRST_PANEL_YEAR} on; allowed: --to after {FIRST_PANEL_YEAR}")
     notes: list[str] = []
     if panel is None:
         panel, notes = panel_for_calibration(countries, partners, years=(FIRST_PANEL_YEAR, end))

@@ -74,7 +74,8 @@ def behaviour_centre(mean: np.ndarray, spread: np.ndarray, iterations: int = 100
     halves when a step leaves it; ρ is held inside [10⁻⁴, 1 − 10⁻⁴] so that c is finite. With
     s = 0, c = ρ.
     """
-    rho = np.clip(np.asarray(mean, float), 1e-4, 1.0 - 1e-4)
+    exact = np.asarray(mean, float)
+    rho = np.clip(exact, 1e-4, 1.0 - 1e-4)
     s = np.broadcast_to(np.asarray(spread, float), rho.shape)
     lo = np.full(rho.shape, -1.0) - 9.0 * s
     hi = np.full(rho.shape, 2.0) + 9.0 * s
@@ -89,7 +90,7 @@ def behaviour_centre(mean: np.ndarray, spread: np.ndarray, iterations: int = 100
         slope = ndtr(np.clip((1.0 - c) / safe, -30.0, 30.0)) - ndtr(np.clip(-c / safe, -30.0, 30.0))
         step = c - f / np.maximum(slope, 1e-12)
         c = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
-    return np.where(s > 0, c, rho)
+    return np.where(s > 0, c, exact)
 
 
 def hostility_update(hostility: np.ndarray, quality: np.ndarray, forgetting: np.ndarray) -> np.ndarray:

@@ -230,6 +230,10 @@ class Scenario:
             ref = self
         return replace(ref, shocks=(), reference=None)
 
+    def as_status_quo(self) -> Scenario:
+        """This scenario as a status quo: variants derived from it (``with_power`` …) are changes from it."""
+        return replace(self, reference=None)
+
     def _derived(self, **changes: Any) -> Scenario:
         """A variant: keeps this scenario (or its reference) as the status quo it changes."""
         return replace(self, reference=self.reference or self.without_shocks(), **changes)
