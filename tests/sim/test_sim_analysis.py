@@ -67,8 +67,13 @@ def test_sensitivity_rejects_an_unknown_method(init):
         sensitivity("baseline", method="fast", init=init)
 
 
-def test_explain_attributes_coercions_effect_on_engagement_to_trust(init):
-    df = explain("china-coercive", outcomes=["engagement:CHN"], runs=200, years=20, init=init, permutations=4)
+@pytest.fixture(scope="module")
+def coercion_explained(init):
+    return explain("china-coercive", outcomes=["engagement:CHN", "threat:CHN"], runs=150, years=20, init=init, permutations=4)
+
+
+def test_explain_attributes_coercions_effect_on_engagement_to_trust(coercion_explained):
+    df = coercion_explained.filter(coercion_explained["outcome"] == "engagement:CHN")
     total = df.filter(df["mechanism"] == "(all)")["effect"][0]
     assert total < -0.05
     top = df.filter(df["mechanism"] != "(all)").row(0, named=True)
@@ -82,7 +87,7 @@ def test_explain_attributes_coercions_effect_on_engagement_to_trust(init):
     assert arms["shapley"] == pytest.approx(0.0, abs=1e-9) and arms["contribution"] == pytest.approx(0.0, abs=1e-9)
 
 
-def test_explain_gives_the_realist_lens_a_share_of_coercions_threat(init):
-    df = explain("china-coercive", outcomes=["threat:CHN"], runs=200, years=20, init=init, permutations=4)
-    realist = df.filter(df["lens"] == "realist")["share"].sum()
-    assert realist > 0.2
+def test_explain_gives_the_realist_lens_a_share_of_coercions_threat(coercion_explained):
+    df = coercion_explained.filter(coercion_explained["outcome"] == "threat:CHN")
+    assert df.filter(df["mechanism"] == "(all)")["effect"][0] > 0.1
+    assert df.filter(df["lens"] == "realist")["share"].sum() > 0.2

@@ -41,7 +41,7 @@ def replay(sc, init, R=3, years=15, seed=123):
     state = rng.bit_generator.state
     vec = simulate(params, init, years, sc.mechanisms, rng)
     rng.bit_generator.state = state
-    shocks = np.stack([rng.standard_normal((R, M, P)) for _ in range(years)], axis=1)  # (R, years, M, P)
+    shocks = np.stack([rng.standard_normal((R, M, P), dtype=np.float32) for _ in range(years)], axis=1)  # (R, years, M, P)
     ref = params.status_quo
     for i in range(R):
         p = {
@@ -81,9 +81,10 @@ def test_mesa_and_vectorised_models_give_the_same_outcome_distribution_for_a_fix
     runs, years = 200, 20
     vec = run_ensemble(sc, runs=runs, years=years, seed=2024, init=init)
     mesa_out = run_mesa_ensemble(sc, init, runs=runs, years=years, seed=2024)
-    for name in ("trust:CHN", "engagement:CHN", "threat:USA", "balance", "capacity"):
+    names = ("trust:CHN", "engagement:CHN", "threat:USA", "balance", "capacity")
+    for name in names:
         a = vec.outcome(name).astype(float)
         b = np.array([r[name] for r in mesa_out])
         ks = stats.ks_2samp(a, b)
-        assert ks.pvalue > 0.01, (name, ks)
+        assert ks.pvalue > 0.01 / len(names), (name, ks)  # 1 % over the five outcomes (Bonferroni)
         assert abs(a.mean() - b.mean()) < 3 * np.sqrt(a.var() / runs + b.var() / runs) + 1e-9, name

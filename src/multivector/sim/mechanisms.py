@@ -150,9 +150,10 @@ def dependence_threat(d: np.ndarray, d0: np.ndarray, beta: np.ndarray) -> np.nda
     return beta * (d - d0)
 
 
-def arms_threat(arms: np.ndarray, arms0: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """Threat logit term β_arms·ln(A_p / A_p,0): zero at the start (the status quo's equilibrium)."""
-    return beta * np.log(np.maximum(arms, 1e-6) / arms0)[:, None, :]
+def arms_threat(ratio: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Threat logit term β_arms·ln(A_p / A_p,0) (``ratio`` = A/A₀, shaped (R, 1, P)): zero at the start
+    (the status quo's equilibrium)."""
+    return beta * np.log(np.maximum(ratio, 1e-12))
 
 
 def hostility_threat(

@@ -38,6 +38,9 @@ from multivector.sim.parameters import (
 from multivector.sim.scenario import Calibrated, Scenario
 
 DIP, SEC, ECO, INS = range(4)
+#: the year loop computes in single precision (half the memory traffic); parameters and the
+#: fixed point are computed in double precision first
+FLOAT = np.float32
 #: the recorded behaviour used as "calibrated" respect is held inside this range (so that a
 #: finite centre of behaviour produces it and trust has room to move)
 RESPECT_RANGE: tuple[float, float] = (0.005, 0.995)
@@ -432,22 +435,23 @@ class _Derived:
 
 def _derive(params: Params, P: int) -> _Derived:
     R = params.n_runs
-    g = {k: v.reshape(R, 1, 1) for k, v in params.glob.items()}
-    gp = {k: v.reshape(R) for k, v in params.glob.items()}
-    gm = {k: v.reshape(R, 1) for k, v in params.glob.items()}
+    f = lambda x: np.asarray(x, dtype=FLOAT)  # noqa: E731
+    g = {k: f(v).reshape(R, 1, 1) for k, v in params.glob.items()}
+    gp = {k: np.asarray(v, float).reshape(R) for k, v in params.glob.items()}  # arms: double precision
+    gm = {k: f(v).reshape(R, 1) for k, v in params.glob.items()}
     sty = params.power
-    spread = (1.0 - sty["consistency"]) * g["behaviour_noise"]
+    spread = (1.0 - sty["consistency"]) * params.glob["behaviour_noise"].reshape(R, 1, 1)
     return _Derived(
         g=g, gp=gp, gm=gm,
-        respect=sty["respect"],
-        centre=mech.behaviour_centre(sty["respect"], spread),
-        spread=spread,
-        investment=sty["investment"],
-        trade_cost=sty["trade_cost"],
-        open_trade=1.0 - sty["trade_cost"],
-        loop_in=sty["coordination"],
+        respect=f(sty["respect"]),
+        centre=f(mech.behaviour_centre(sty["respect"], spread)),
+        spread=f(spread),
+        investment=f(sty["investment"]),
+        trade_cost=f(sty["trade_cost"]),
+        open_trade=f(1.0 - sty["trade_cost"]),
+        loop_in=f(sty["coordination"]),
         grievance=sty["grievance"].mean(axis=1),  # a power's grievance: mean over middle powers (R, P)
-        productive=2.0 * sty["investment"] * (1.0 - sty["trade_cost"]),
+        productive=f(2.0 * sty["investment"] * (1.0 - sty["trade_cost"])),
     )
 
 
@@ -489,15 +493,16 @@ def simulate(
     d = _derive(params, P)
     sq = _derive(params.status_quo, P)  # the status quo: the start is its fixed point
     sqp = params.status_quo
-    gam = params.rivalry
+    gam = params.rivalry  # double precision for the arms step
+    gam32 = gam.astype(FLOAT)
 
     # -- year 0: the status quo's fixed point -------------------------------------------------
-    eng0 = np.moveaxis(init.engagement, -1, 0)[:, None]  # (4, 1, M, P)
+    eng0 = np.moveaxis(init.engagement, -1, 0)[:, None].astype(FLOAT)  # (4, 1, M, P)
     E = np.broadcast_to(eng0, (4, R, M, P)).copy()
-    Ebar0 = init.engagement.mean(axis=-1)[None]  # (1, M, P)
+    Ebar0 = init.engagement.mean(axis=-1)[None].astype(FLOAT)  # (1, M, P)
     LE0 = mech.logit(eng0)
-    w = init.strength[None]
-    H0 = init.threat[None]
+    w = init.strength[None].astype(FLOAT)
+    H0 = init.threat[None].astype(FLOAT)
     LH0 = mech.logit(H0)
     H = np.broadcast_to(H0, (R, M, P)).copy()
     q0 = sq.respect  # expected behaviour in the status quo (R, M, P)
@@ -508,7 +513,7 @@ def simulate(
     hostility = hostility0.copy()
     A0, _stable = mech.richardson_equilibrium_batch(sqp.rivalry, sq.gp["arms_reaction"], sq.gp["arms_fatigue"], sq.grievance)
     A = A0.copy()
-    capability0 = P * w * np.ones((R, 1, 1))  # P·w_p·A/A₀ at the start
+    capability0 = (P * w * np.ones((R, 1, 1))).astype(FLOAT)  # P·w_p·A/A₀ at the start
     econ0 = eng0[ECO]
     inst0 = eng0[INS]
     D0 = mech.dependence(econ0, kappa)
@@ -516,7 +521,7 @@ def simulate(
     rel0 = w * H0 - (w * H0).mean(axis=-1, keepdims=True)
     G0 = mech.cooperation_gains(sq.investment, inst0)
     N0 = mech.neighbours(np.broadcast_to(econ0, (R, M, P)))
-    S0, Y0, K0 = (x[None] for x in (init.security, init.prosperity, init.capacity))
+    S0, Y0, K0 = (x[None].astype(FLOAT) for x in (init.security, init.prosperity, init.capacity))
     LS0, LY0, LK0 = mech.logit(S0), mech.logit(Y0), mech.logit(K0)
     S = np.broadcast_to(S0, (R, M)).copy()
     Y = np.broadcast_to(Y0, (R, M)).copy()
@@ -553,7 +558,7 @@ def simulate(
 
     Ebar = (E[0] + E[1] + E[2] + E[3]) * 0.25
     D = mech.dependence(E[ECO], kappa)
-    record(0, Ebar, D, conflict(), np.full((R, M, P), np.nan))
+    record(0, Ebar, D, conflict(), np.full((R, M, P), np.nan, dtype=FLOAT))
 
     for t in range(1, T + 1):
         # 0. timed shocks: swap in the parameter set in force from this year on (all runs at once)
@@ -564,13 +569,13 @@ def simulate(
         if on["realist.arms"]:
             A = mech.richardson_arms_step(A, gam, d.gp["arms_reaction"], d.gp["arms_fatigue"], d.grievance)
         rho, centre = d.respect, d.centre
-        rivals = mech.rival_gains(gam, Ebar, Ebar0) if (on["rivalry.reaction"] or on["rivalry.pressure"]) else None
+        rivals = mech.rival_gains(gam32, Ebar, Ebar0) if (on["rivalry.reaction"] or on["rivalry.pressure"]) else None
         if on["rivalry.reaction"]:
             gains = g["rivalry_reaction"] * rivals
             rho = np.clip(rho - gains, 0.0, 1.0)
             centre = centre - gains
         # 2. behaviour this year, trust (beta reputation with forgetting), hostility read from it
-        eps = rng.standard_normal((1 if shared_shocks else R, M, P))
+        eps = rng.standard_normal((1 if shared_shocks else R, M, P), dtype=FLOAT)
         q = mech.behaviour_quality(centre, d.spread, eps)
         r, s, trust = mech.beta_reputation_update(r, s, g["interactions"] * Ebar, q, g["forgetting"])
         hostility = mech.hostility_update(hostility, q, g["forgetting"])
@@ -579,10 +584,11 @@ def simulate(
         xh = LH0
         if on["realist.dependence_threat"]:
             xh = xh + mech.dependence_threat(D, D0, g["dependence_threat"])
+        ratio = (A / A0).astype(FLOAT)[:, None, :]
         if on["realist.arms"]:
-            xh = xh + mech.arms_threat(A, A0, g["arms_threat"])
+            xh = xh + mech.arms_threat(ratio, g["arms_threat"])
         if on["realist.hostility"]:
-            cap = capability0 * (A / A0)[:, None, :]
+            cap = capability0 * ratio
             xh = xh + mech.hostility_threat(hostility, hostility0, cap, capability0, g["hostility_threat"])
         if on["constructivist.trust_threat"]:
             xh = xh + mech.trust_threat(trust, T0, g["trust_threat"])
@@ -590,7 +596,7 @@ def simulate(
             xh = xh + mech.trade_peace_threat(E[ECO] * d.open_trade, X0, g["trade_peace_threat"])
         H = H + g["threat_rate"] * (mech.logistic(xh) - H)
         # 4. engagement targets by channel
-        common = np.zeros((R, M, P))
+        common = np.zeros((R, M, P), dtype=FLOAT)
         if on["constructivist.trust_engagement"]:
             common += mech.trust_engagement(trust, T0, g["trust_engagement"])
         if on["rivalry.pressure"]:
