@@ -26,11 +26,13 @@ Scores, per channel and overall (Gneiting & Raftery 2007):
   band of the predictive distribution (a calibrated forecast gives 0.5 / 0.9);
 * ``crps``: mean continuous ranked probability score, from the samples
   (CRPS = E|X − y| − ½·E|X − X′|; lower is better; in the channel's units);
-* ``crps_persistence`` / ``crps_trend``: the same for two point forecasts (whose CRPS is the
-  absolute error): the last single-year reading up to the start carried forward, and the OLS line
-  through the single-year readings of the ``trend_years`` up to the start, extended;
-* ``skill_persistence`` / ``skill_trend`` = 1 − crps / crps_reference: above 0 the model beats
-  the reference, below 0 it does worse.
+* ``crps_persistence`` / ``crps_trend`` / ``crps_start``: the same for three point forecasts
+  (whose CRPS is the absolute error): the last single-year reading up to the start carried
+  forward (persistence), the OLS line through the single-year readings of the ``trend_years`` up
+  to the start, extended (trend), and the model's own start value held fixed (start: the
+  ``window``-year mean; what the model would say with no dynamics and no spread);
+* ``skill_persistence`` / ``skill_trend`` / ``skill_start`` = 1 − crps / crps_reference: above 0
+  the model beats the reference, below 0 it does worse (undefined when the reference is exact).
 
 Channels (observed ↔ simulated): ``engagement_diplomatic`` (UN vote agreement),
 ``engagement_security`` (ATOP pact score), ``engagement_institutions`` (IGOs, relative),
@@ -73,7 +75,8 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "behaviour": ("behaviour", "behaviour"),
     "threat": ("threat", "threat"),
 }
-METRICS = ("coverage_50", "coverage_90", "crps", "crps_persistence", "crps_trend", "skill_persistence", "skill_trend", "n_points")
+METRICS = ("coverage_50", "coverage_90", "crps", "crps_persistence", "crps_trend", "crps_start", "skill_persistence", "skill_trend",
+           "skill_start", "n_points")
 
 
 def _yearly(df: pl.DataFrame, countries: tuple[str, ...], partners: tuple[str, ...], years: range) -> pl.DataFrame:
@@ -165,9 +168,10 @@ def _summary(points: pl.DataFrame, prefix: str = "") -> dict[str, Any]:
     crps = float(points[f"{prefix}crps"].mean())
     cp = float(points["crps_persistence"].mean())
     ct = float(points["crps_trend"].mean())
+    cs = float(points["crps_start"].mean())
 
     def skill(ref: float) -> float | None:  # undefined when the reference is (almost) exact
-        return (1.0 - crps / ref) if ref > 1e-9 else None
+        return (1.0 - crps / ref) if ref > 1e-6 else None  # below 1e-6: float32 rounding of an exact forecast
 
     return {
         "coverage_50": float(points[f"{prefix}in50"].mean()),
@@ -175,8 +179,10 @@ def _summary(points: pl.DataFrame, prefix: str = "") -> dict[str, Any]:
         "crps": crps,
         "crps_persistence": cp,
         "crps_trend": ct,
+        "crps_start": cs,
         "skill_persistence": skill(cp),
         "skill_trend": skill(ct),
+        "skill_start": skill(cs),
         "n_points": int(points.height),
     }
 
@@ -302,11 +308,13 @@ def hindcast(
         m05, m25, m75, m95 = np.quantile(model, [0.05, 0.25, 0.75, 0.95])
         last, icpt, slope = refs.get((c, ch, p), (np.nan, np.nan, 0.0))
         trend = float(np.clip(icpt + slope * (y - start), 0.0, 1.0))
+        # the start held fixed: year 0 of the simulation (the same in every run); behaviour: the record
+        held = float(init.trust[m, j]) if ch == "behaviour" else float(res.dyad[CHANNELS[ch][1]][0, 0, m, j])
         rows.append((c, y, ch, p, v, float(q05), float(q25), float(q50), float(q75), float(q95), crps_samples(pred, v),
                      abs(last - v), abs(trend - v), bool(q25 <= v <= q75), bool(q05 <= v <= q95), last, trend,
-                     crps_samples(model, v), bool(m25 <= v <= m75), bool(m05 <= v <= m95)))
+                     crps_samples(model, v), bool(m25 <= v <= m75), bool(m05 <= v <= m95), abs(held - v)))
     schema = ["country", "year", "channel", "partner", "observed", "p05", "p25", "p50", "p75", "p95", "crps", "crps_persistence",
-              "crps_trend", "in50", "in90", "persistence", "trend", "model_crps", "model_in50", "model_in90"]
+              "crps_trend", "in50", "in90", "persistence", "trend", "model_crps", "model_in50", "model_in90", "crps_start"]
     points = pl.DataFrame(rows, schema=schema, orient="row").filter(pl.col("crps_persistence").is_not_nan())
     if "engagement_economy" not in set(points["channel"].to_list()):
         notes.append("economy and dependence not scored: no trade data loaded (multivector data fetch comtrade …)")
