@@ -74,8 +74,8 @@ POWER_PARAMETERS: dict[str, ParameterSpec] = {
     for p in [
         _p("consistency", "κ_p", 0.7, 0.0, 1.0, "1 = the power behaves the same every year; 0 = behaviour noise σ_q"),
         _p("respect", "ρ_p", 0.6, 0.0, 1.0, "expected quality of behaviour (mean of q): 1 = respectful, 0 = coercive ('calibrated' = the power's record towards the middle power; 'calibrated - 0.3', 'calibrated * 0.5', 'calibrated + 50%' shift it)"),
-        _p("investment", "ι_p", 0.5, 0.0, 1.0, "economic offer of the power; 0.5 is neutral"),
-        _p("trade_cost", "τ_p", 0.0, 0.0, 1.0, "extra cost of trading with the power (0 = none, 1 = route closed)"),
+        _p("investment", "ι_p", 0.5, 0.0, 1.0, "economic offer of the power (the baseline's 0.5 is today's; a scenario's value is a change from its status quo's)"),
+        _p("trade_cost", "τ_p", 0.0, 0.0, 1.0, "extra cost of trading with the power over today's (0 = none, 1 = route closed)"),
         _p("grievance", "g_p", 0.0, -1.0, 10.0, "Richardson grievance term added to the power's arms build-up"),
         _p("coordination", "χ_p", 0.5, 0.0, 1.0, "loop-in of the middle powers' joint format with the power (C5+1 secretariat): 0.5 = as today, 1 = every connected project, 0 = none"),
     ]

@@ -6,7 +6,10 @@ number or a range ``[low, high]`` that the ensemble samples uniformly, one value
     [scenario]
     name = "china-coercive"
     description = "China turns coercive"
-    extends = "baseline"          # start from another shipped scenario (or a path)
+    extends = "baseline"          # start from another shipped scenario (or a path); its root is
+                                  # the status quo this scenario is a change from (or: reference = ...)
+    countries = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]   # or country = "KAZ", or "C5"
+    intent = { "trust:CHN" = "down" }                 # what it means to move, and which way
 
     [lenses]                      # switch whole lenses
     realist = true
@@ -18,7 +21,8 @@ number or a range ``[low, high]`` that the ensemble samples uniformly, one value
     forgetting = [0.8, 0.9]
 
     [powers.CHN]
-    respect = [0.1, 0.3]
+    respect = ["calibrated - 85%", "calibrated - 65%"]   # changes from the calibrated record
+    investment = [0.3, 0.5]
 
     [rivalry]
     default = [0.1, 0.3]
