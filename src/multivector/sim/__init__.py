@@ -19,7 +19,7 @@ _LAZY = {
     "richardson_equilibrium": "richardson", "richardson_path": "richardson",
     "SHIPPED_SCENARIOS": "scenario", "Scenario": "scenario", "load_scenario": "scenario", "scenario_from_dict": "scenario",
     "Calibrated": "scenario",
-    "Hindcast": "hindcast", "hindcast": "hindcast",
+    "Hindcast": "hindcast",  # the function: multivector.sim.hindcast.hindcast (the module has its name)
 }
 
 
@@ -47,7 +47,6 @@ __all__ = [
     "calibrate",
     "compare",
     "explain",
-    "hindcast",
     "initial_state_from_panel",
     "load_scenario",
     "richardson_equilibrium",
