@@ -96,7 +96,7 @@ def test_without_output_the_chart_is_written_and_its_path_printed(tmp_path, caps
     (path,) = (tmp_path / "charts").glob("china-coercive-*.html")
     assert str(path) in stdout.replace("\n", "")
     html = path.read_text()
-    for text in ("threat perception (0–1)", "GDP (share)", "year 0: neutral start", "#c8102e"):
+    for text in ("threat perception (0–1)", "GDP (share)", "year 0: neutral start", "#c8102e", "dot"):
         assert text in html, text
 
 

@@ -195,3 +195,16 @@ def test_variants_keep_their_status_quo():
     assert v.status_quo().powers["CHN"]["respect"] == base.powers["CHN"]["respect"]
     assert v.status_quo().shocks == ()
     assert base.with_power("CHN", respect=0.2).as_status_quo().status_quo().powers["CHN"]["respect"] == (0.2, 0.2)
+
+
+def test_initial_values_may_be_changes_from_the_calibrated_ones():
+    from multivector.sim import InitialState, run_ensemble
+
+    init = InitialState.neutral(["KAZ"], ("CHN", "RUS", "USA", "EU", "TUR"))
+    sc = scenario_from_dict({"scenario": {"extends": "baseline"}, "initial": {"CHN": {"trust": "calibrated - 0.2", "dependence": 0.1}}})
+    res = run_ensemble(sc, runs=5, years=1, init=init)
+    assert res.init.trust[0, 0] == pytest.approx(0.3)
+    assert res.init.dependence[0, 0] == pytest.approx(0.1)
+    bad = scenario_from_dict({"scenario": {"extends": "baseline"}, "initial": {"CHN": {"trust": "calibrated + 0.6"}}})
+    with pytest.raises(ScenarioError, match=r"initial\.CHN\.trust.*1\.100.*outside \[0, 1\]"):
+        run_ensemble(bad, runs=5, years=1, init=init)

@@ -70,11 +70,13 @@ def _fan(fig: go.Figure, x: np.ndarray, y: np.ndarray, name: str, colour: str, r
     )
 
 
-def _mark_year0(fig: go.Figure, year0: int, calibrated: bool) -> None:
-    label = f"year 0 ({year0}): calibrated start" if calibrated else "year 0: neutral start"
+def _mark_year0(fig: go.Figure, year0: int) -> None:
+    """A dotted line at year 0 in every panel (the subtitle says what it is)."""
     fig.add_vline(x=year0, line={"color": "#777777", "width": 1, "dash": "dot"}, row="all", col="all")
-    fig.add_annotation(x=year0, y=1.0, yref="paper", xanchor="left", yanchor="bottom", text=label, showarrow=False,
-                       font={"size": 11, "color": "#555555"})
+
+
+def _year0_label(year0: int, calibrated: bool) -> str:
+    return f"dotted line: year 0 ({year0}), the calibrated start" if calibrated else "dotted line: year 0: neutral start"
 
 
 def fan_chart(result: EnsembleResult, country: int = 0) -> go.Figure:
@@ -103,12 +105,13 @@ def fan_chart(result: EnsembleResult, country: int = 0) -> go.Figure:
         fig.update_yaxes(range=[0, 1], row=r, col=c)
     fig.update_yaxes(rangemode="tozero", row=2, col=2)
     fig.update_xaxes(title_text="year" if result.start_year is not None else "years after the start")
-    _mark_year0(fig, int(x[0]), result.init.calibrated)
+    _mark_year0(fig, int(x[0]))
     calibrated = "calibrated from the panel" if result.init.calibrated else "neutral start (not calibrated)"
     fig.update_layout(
         title=(
             f"Scenario “{result.scenario.name}” — {result.countries[country]}: {result.runs:,} runs, seed {result.seed}, "
-            f"{calibrated}<br><sup>lines: median of runs; bands: 25–75 % and 5–95 % of runs</sup>"
+            f"{calibrated}<br><sup>lines: median of runs; bands: 25–75 % and 5–95 % of runs; "
+            f"{_year0_label(int(x[0]), result.init.calibrated)}</sup>"
         ),
         template="plotly_white", height=1050, legend={"orientation": "h", "y": -0.06},
     )
