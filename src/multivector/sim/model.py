@@ -491,8 +491,9 @@ def simulate(
     T = years
     kappa = DEPENDENCE_HALF
     d = _derive(params, P)
-    sq = _derive(params.status_quo, P)  # the status quo: the start is its fixed point
     sqp = params.status_quo
+    same = sqp.glob is params.glob and sqp.power is params.power  # the scenario is its own status quo
+    sq = d if same else _derive(sqp, P)  # the status quo: the start is its fixed point
     gam = params.rivalry  # double precision for the arms step
     gam32 = gam.astype(FLOAT)
 
