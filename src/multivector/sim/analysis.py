@@ -33,7 +33,7 @@ from multivector.sim.model import (
     simulate,
     status_quo_params,
 )
-from multivector.sim.parameters import GLOBAL_PARAMETERS, MECHANISMS, POWER_PARAMETERS
+from multivector.sim.parameters import GLOBAL_PARAMETERS, MECHANISMS
 from multivector.sim.scenario import Scenario, load_scenario
 
 SENSITIVITY_METHODS = ("sobol", "morris")

@@ -50,7 +50,7 @@ import polars as pl
 
 from multivector.errors import MultivectorError, PanelError
 from multivector.sim.model import InitialState, StartValue
-from multivector.sim.parameters import CHANNELS, DEPENDENCE_HALF
+from multivector.sim.parameters import DEPENDENCE_HALF
 
 ALLIANCE_SCORES: dict[str, float] = {
     "atop_defense": 0.9,
@@ -498,4 +498,4 @@ def calibrate(
     return init
 
 
-__all__ = ["CHANNELS", "calibrate", "data_end_year", "initial_state_from_panel", "map_country", "panel_for_calibration"]
+__all__ = ["calibrate", "data_end_year", "initial_state_from_panel", "map_country", "panel_for_calibration"]
