@@ -23,7 +23,7 @@ from functools import lru_cache
 import polars as pl
 
 from multivector.config import BUNDLED_DATA_DIR
-from multivector.errors import UnknownCountryError
+from multivector.errors import NotAStateError, UnknownCountryError
 
 DEFAULT_GREAT_POWERS: tuple[str, ...] = ("CHN", "RUS", "USA", "EU", "TUR")
 
@@ -122,10 +122,11 @@ def resolve(query: object, *, year: int | None = None, allow_groups: bool = True
     if text.isdigit():
         return resolve(int(text), year=year)
     up = text.upper()
-    if allow_groups:
-        for key, grp in groups().items():
-            if up == key.upper() or text.lower() in grp.aliases:
-                return key
+    for key, grp in groups().items():
+        if up == key.upper() or text.lower() in grp.aliases:
+            if not allow_groups:  # a group where a state is needed: say so (not "did you mean Peru?")
+                raise NotAStateError(query, key, grp.label, group_members(key, year))
+            return key
     table = _iso_table()
     if len(up) == 3 and up.isalpha() and up in table:
         return up

@@ -21,7 +21,16 @@ import numpy as np
 import polars as pl
 
 from multivector.errors import ScenarioError
-from multivector.sim.ensemble import CHUNK_RUNS, EnsembleResult, chunk_sizes, resolve_initial_state, run_ensemble
+from multivector.sim.ensemble import (
+    CHUNK_RUNS,
+    EnsembleResult,
+    check_ensemble_memory,
+    check_seed,
+    chunk_sizes,
+    resolve_initial_state,
+    run_ensemble,
+    sensitivity_memory,
+)
 from multivector.sim.model import (
     DYAD_VARIABLES,
     MIDDLE_VARIABLES,
@@ -88,6 +97,8 @@ def compare(
     base_init = init if init is not None else resolve_initial_state(
         Scenario(name="_", partners=partners, country=scs[0].country), country, None, calibrate
     )
+    n_years = max(int(years) if years is not None else s.years for s in scs)
+    check_ensemble_memory(runs, n_years, len(base_init.countries), len(partners), ensembles=len(scs))
     results: dict[str, EnsembleResult] = {}
     for s in scs:
         name = s.name
@@ -202,6 +213,8 @@ def sensitivity(
         raise ScenarioError(f"sensitivity needs at least two parameters given as [low, high] ranges in {sc.name!r}")
     outcomes = outcomes or default_outcomes(sc.partners)
     years = sc.years if years is None else years
+    check_seed(seed)
+    sensitivity_memory(n, len(names), len(outcomes), years, len(init.countries), len(init.partners), method, check=True)
     sc = sc.resolve_shocks(init.year, years)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     if method == "sobol":

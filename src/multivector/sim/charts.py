@@ -216,4 +216,6 @@ def default_chart_path(*parts: str) -> Path:
     from multivector.config import home
 
     safe = "-".join("".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in p) for p in parts if p)
-    return home() / "charts" / f"{safe}.html"
+    folder = home() / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{safe}.html"

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from multivector.errors import ScenarioError
+from multivector.errors import ResourceError, ScenarioError
 from multivector.sim.model import (
     DYAD_VARIABLES,
     MIDDLE_VARIABLES,
@@ -29,7 +29,7 @@ from multivector.sim.model import (
     simulate,
 )
 from multivector.sim.parameters import GLOBAL_PARAMETERS, POWER_PARAMETERS
-from multivector.sim.scenario import Scenario, load_scenario
+from multivector.sim.scenario import MAX_YEARS, Scenario, load_scenario
 
 CHUNK_RUNS = 2500
 BACKENDS = ("local", "dask")
@@ -155,6 +155,135 @@ class EnsembleResult:
 
 
 # ---------------------------------------------------------------------------------------------
+def ensemble_memory(runs: int, years: int, countries: int = 1, partners: int = 5, *, ensembles: int = 1,
+                    write: bool = False) -> int:
+    """Peak bytes of :func:`run_ensemble` for ``ensembles`` ensembles held at once (``compare`` holds one per scenario).
+
+    Trajectories are float32: per run, year (``years + 1`` with year 0) and middle power,
+    ``partners·(len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)`` values (+1: arms). The chunks are
+    concatenated at the end, so the last ensemble is briefly held twice. ``write`` adds the long
+    table written to disk (4 key columns and every variable, one row per run·year·country·partner;
+    ×1.4 for the writer's buffers). Measured peaks (docs/benchmarks.md, "Command line"): 95 bytes
+    per run·year·partner cell running, 131–149 with ``write``; this estimate gives 95 and 148.
+    """
+    runs, years, countries, partners = (max(int(x), 1) for x in (runs, years, countries, partners))
+    cells = runs * (years + 1) * countries
+    stored = cells * (partners * (len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)) * 4
+    peak = (ensembles + 1) * stored
+    if write:
+        row = 16 + 4 * (len(DYAD_VARIABLES) + len(MIDDLE_VARIABLES))
+        peak = max(peak, ensembles * stored + int(cells * partners * row * 1.4))
+    return peak
+
+
+def available_memory() -> int:
+    """Bytes this process may still allocate: ``$MULTIVECTOR_MAX_MEMORY`` (e.g. ``8G``) if set, else the
+    smaller of the kernel's MemAvailable and the cgroup's remaining limit (4 GiB if neither can be read)."""
+    cap = os.environ.get("MULTIVECTOR_MAX_MEMORY", "").strip().upper()
+    if cap:
+        units = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+        try:
+            num = cap.rstrip("BI")
+            return int(float(num[:-1]) * units[num[-1]]) if num[-1:] in units else int(float(num))
+        except (ValueError, IndexError):
+            raise ResourceError(f"MULTIVECTOR_MAX_MEMORY={cap!r} is not a size; write e.g. 8G or 512M") from None
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError):
+        try:
+            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (OSError, ValueError, AttributeError):
+            pass
+    for limit_file, used_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                  ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            limit = open(limit_file, encoding="ascii").read().strip()
+            used = int(open(used_file, encoding="ascii").read().strip())
+        except (OSError, ValueError):
+            continue
+        if limit.isdigit() and int(limit) < 2**60:
+            found.append(max(int(limit) - used, 0))
+        break
+    return min(found) if found else 4 * 2**30
+
+
+def check_memory(needed: int, what: str, *, advice: str, per_unit: float, unit: str) -> None:
+    """Refuse work whose estimated peak ``needed`` exceeds 80 % of :func:`available_memory`.
+
+    ``what`` describes the work; ``per_unit`` is its bytes per ``unit`` (runs, base samples), from
+    which the message says how many would fit; ``advice`` says what to do instead.
+    """
+    avail = available_memory()
+    budget = int(0.8 * avail)
+    if needed <= budget:
+        return
+    most = int(budget / max(per_unit, 1.0))
+    fit = f"at most about {most:,} {unit} fit" if most >= 1 else f"not even one of the {unit} fits"
+    raise ResourceError(
+        f"{what} needs about {_size(needed)} of memory at its peak, but only {_size(avail)} is available "
+        f"(work is refused above 80 % of it: {_size(budget)}); {fit}.\n  What to do: {advice} "
+        "Set MULTIVECTOR_MAX_MEMORY (e.g. 64G) to choose the limit yourself."
+    )
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if abs(n) < 1000 or unit == "PB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} PB"  # pragma: no cover
+
+
+def check_ensemble_memory(runs: int, years: int, countries: int, partners: int, *, ensembles: int = 1,
+                          write: bool = False) -> int:
+    """:func:`check_memory` for ``ensembles`` ensembles of ``runs`` × ``years``; returns the estimate."""
+    need = ensemble_memory(runs, years, countries, partners, ensembles=ensembles, write=write)
+    many = f"{ensembles} ensembles of " if ensembles > 1 else ""
+    check_memory(
+        need,
+        f"{many}{runs:,} runs × {years:,} years × {countries} middle power{'s' if countries > 1 else ''} × {partners} partners",
+        advice=(
+            f"ask for fewer runs (or fewer years). The whole ensemble is kept in memory, also with the dask "
+            "backend (its workers send their chunks back here), so for more runs run several smaller ensembles "
+            "with different seeds and combine their summaries."
+        ),
+        per_unit=need / max(runs, 1),
+        unit=f"runs of {years:,} years",
+    )
+    return need
+
+
+def sensitivity_memory(n: int, parameters: int, outcomes: int, years: int, countries: int = 1, partners: int = 5,
+                       method: str = "sobol", *, check: bool = False) -> int:
+    """Peak bytes of :func:`multivector.sim.sensitivity` with base sample ``n`` over ``parameters`` parameters.
+
+    Sobol runs N·(D + 2) parameter sets, Morris N·(D + 1); the sample matrix (float64) is built
+    with copies (×2 Sobol, ×3.5 Morris, measured), the outcomes are kept per run, Sobol's bootstrap
+    draws N × 100 resamples (×6 arrays), and one chunk of runs is simulated at a time. With
+    ``check`` the work is refused (:func:`check_memory`) when it does not fit.
+    """
+    n, d = max(int(n), 1), max(int(parameters), 1)
+    sobol = method == "sobol"
+    runs = n * (d + 2 if sobol else d + 1)
+    need = int(runs * d * 8 * (2 if sobol else 3.5)) + runs * max(int(outcomes), 1) * 8
+    need += n * 100 * 8 * 6 if sobol else 0
+    need += ensemble_memory(min(runs, CHUNK_RUNS), years, countries, partners)
+    if check:
+        check_memory(
+            need,
+            f"{method} sensitivity with N = {n:,} ({runs:,} runs of {years:,} years over {d} parameters)",
+            advice="use a smaller base sample N (-N on the command line); for Sobol a power of 2 such as 1024 is usually plenty.",
+            per_unit=need / n,
+            unit="base samples",
+        )
+    return need
+
+
+# ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ChunkTask:
     scenario: Scenario
@@ -255,6 +384,29 @@ def _assemble(scenario, init, seed, years, start_year, parts, traj=None) -> Ense
     )
 
 
+def check_seed(seed: Any) -> None:
+    """A seed is None or a whole number ≥ 0 (NumPy's SeedSequence takes any size)."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ScenarioError(f"seed must be a whole number ≥ 0 (or None for a fresh one), got {seed!r}")
+
+
+def _countries(country: str | list[str] | tuple[str, ...] | None, scenario: Scenario) -> list[str] | None:
+    """The middle powers asked for (``"KAZ,UZB"`` or a list), else the scenario's; an empty list is an error."""
+    countries = country if country is not None else scenario.country
+    if countries is None:
+        return None
+    if isinstance(countries, str):
+        countries = countries.split(",")
+    out = [str(c).strip() for c in countries if str(c).strip()]
+    if not out:
+        raise ScenarioError(f"no middle power given (got {country!r}); give an ISO3 code such as KAZ, or leave it out")
+    if country is None:
+        return out  # the scenario's, checked when it was read
+    from multivector.sim.scenario import resolve_countries
+
+    return list(resolve_countries(out, "--country", "the command line" if isinstance(country, str) else "country"))
+
+
 def resolve_initial_state(
     scenario: Scenario,
     country: str | list[str] | tuple[str, ...] | None = None,
@@ -264,12 +416,7 @@ def resolve_initial_state(
 ) -> InitialState:
     """The year-0 state: given, calibrated from the panel for ``country``, or the neutral start."""
     if init is None:
-        if country is not None:
-            from multivector.sim.scenario import resolve_countries
-
-            countries = resolve_countries(country, "--country", "the command line" if isinstance(country, str) else "country")
-        else:
-            countries = scenario.country
+        countries = _countries(country, scenario)
         if countries is None or not calibrate:
             init = InitialState.neutral(tuple(countries or ("MIDDLE",)), scenario.partners)
         else:
@@ -318,8 +465,13 @@ def run_ensemble(
     if backend not in BACKENDS:
         raise ScenarioError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
     years = scenario.years if years is None else int(years)
-    if years < 1:
-        raise ScenarioError(f"years must be at least 1, got {years}")
+    if not 1 <= years <= MAX_YEARS:
+        raise ScenarioError(f"years must be a whole number in [1, {MAX_YEARS}], got {years}")
+    if runs < 1:
+        raise ScenarioError(f"runs must be at least 1, got {runs}")
+    check_seed(seed)
+    n_countries = len(init.countries) if init is not None else len(_countries(country, scenario) or ("MIDDLE",))
+    check_ensemble_memory(runs, years, n_countries, len(scenario.partners))
     init = resolve_initial_state(scenario, country, init, calibrate)
     if start_year is None:
         start_year = init.year

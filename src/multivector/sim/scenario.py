@@ -143,6 +143,10 @@ _TOP_KEYS = ("scenario", "lenses", "mechanisms", "parameters", "powers", "rivalr
 _SHOCK_KEYS = ("year", "at", "power", "set", "duration")
 #: calendar years a shock's ``at`` may name
 CALENDAR_RANGE: tuple[int, int] = (1800, 2300)
+#: the longest simulation (``scenario.years``, the CLI's ``--years``, ``run_ensemble(years=)``)
+MAX_YEARS = 500
+#: a scenario file larger than this is not a scenario file
+MAX_SCENARIO_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -410,13 +414,20 @@ def _head(path: Path) -> dict[str, Any]:
 
 def scenario_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Scenario:
     """Check a scenario given as a dict laid out like the TOML file (``extends`` and ``reference`` are honoured)."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{source}: a scenario must be a table (dict) laid out like the TOML file, got {_shown(raw)}")
     raw = copy.deepcopy(raw)
-    head = raw.get("scenario", {}) if isinstance(raw.get("scenario"), dict) else {}
+    head = raw.get("scenario", {})
+    head = head if isinstance(head, dict) else {}
     base_name = head.get("extends")
     ref_path = None
-    if head.get("reference"):
+    if head.get("reference") is not None:
+        if not isinstance(head["reference"], str):
+            raise ScenarioError(f"{source}: key 'scenario.reference' must be a scenario name or path, got {_shown(head['reference'])}")
         ref_path = _resolve_source(head["reference"], relative_to=None)
-    if base_name:
+    if base_name is not None:
+        if not isinstance(base_name, str):
+            raise ScenarioError(f"{source}: key 'scenario.extends' must be a scenario name or path, got {_shown(base_name)}")
         base_path = _resolve_source(base_name, relative_to=None)
         base = _read_toml(base_path, seen=())
         raw = _merge(base, raw)
@@ -470,31 +481,63 @@ def resolve_countries(value: Any, key: str, where: str) -> tuple[str, ...]:
 
 def _resolve_source(source: str | Path, relative_to: Path | None = None) -> Path:
     s = str(source)
+    if not s.strip():
+        raise ScenarioError(f"no scenario given; name a shipped scenario ({', '.join(SHIPPED_SCENARIOS)}) or a .toml file")
+    if "\x00" in s:
+        raise ScenarioError(f"{_shown(s)} is not a scenario name or a file name (it contains a NUL character)")
     p = Path(s).expanduser()
     if relative_to is not None and not p.is_absolute():
         cand = relative_to.parent / p
-        if cand.exists():
+        if _kind(cand) == "file":
             return cand
-    if p.exists():
+    kind = _kind(p)
+    if kind == "folder":
+        raise ScenarioError(f"{s} is a folder; give a scenario .toml file or a shipped name ({', '.join(SHIPPED_SCENARIOS)})")
+    if kind == "file":
         return p
-    if s.endswith(".toml") and ("/" in s or "\\" in s):
+    if kind != "missing":
+        raise ScenarioError(f"cannot read scenario file {_shown(s)}: {kind}")
+    if "/" in s or "\\" in s:
         raise ScenarioError(f"scenario file {s} does not exist; shipped scenarios: {', '.join(SHIPPED_SCENARIOS)}")
-    return shipped_scenario_path(Path(s).name)
+    return shipped_scenario_path(s)
+
+
+def _kind(p: Path) -> str:
+    """'file', 'folder', 'missing' or why the path cannot be read (a device, 'File name too long', ...)."""
+    try:
+        if p.is_dir():
+            return "folder"
+        if p.is_file():
+            return "file"
+        return "it is not a regular file (a device or a pipe)" if p.exists() else "missing"
+    except OSError as exc:
+        return exc.strerror or str(exc)
 
 
 def _read_toml(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(f"{path}: scenario.extends makes a cycle ({' -> '.join(map(str, (*seen, path)))})")
     try:
+        if path.stat().st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{path}: {path.stat().st_size:,} bytes is too large for a scenario file "
+                                f"(at most {MAX_SCENARIO_BYTES:,}); is this the right file?")
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML ({exc}); fix the syntax at the line shown") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"{path}: line {line} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); TOML files must be UTF-8: "
+            "save the file as UTF-8 in your editor"
+        ) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read scenario file {path}: {exc.strerror}") from None
+        raise ScenarioError(f"cannot read scenario file {path}: {exc.strerror or exc}") from None
     base_name = raw.get("scenario", {}).get("extends") if isinstance(raw.get("scenario"), dict) else None
-    if base_name:
+    if base_name is not None:
         if not isinstance(base_name, str):
-            raise ScenarioError(f"{path}: key 'scenario.extends' must be a scenario name or path, got {base_name!r}")
+            raise ScenarioError(f"{path}: key 'scenario.extends' must be a scenario name or path, got {_shown(base_name)}")
+        if not base_name.strip():
+            raise ScenarioError(f"{path}: key 'scenario.extends' is empty; no scenario given to extend: name a shipped scenario or a file, or drop the key")
         base = _read_toml(_resolve_source(base_name, relative_to=path), seen=(*seen, path))
         raw = _merge(base, raw)
     return raw
@@ -514,7 +557,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
             out[k] = _merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
-    if "scenario" in out:
+    if isinstance(out.get("scenario"), dict):
         out["scenario"].pop("extends", None)
     return out
 
@@ -523,22 +566,39 @@ def _unknown(kind: str, key: str, allowed: Any, where: str) -> str:
     return f"{where}: unknown {kind} {key!r}; allowed: {', '.join(map(str, allowed))}"
 
 
+def _shown(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut short (a 400-digit number or a long list stays readable)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number(x: Any) -> float | None:
+    """A finite TOML number as float, else None (bools, text, nan, inf and ints too large for a float)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    try:
+        f = float(x)
+    except OverflowError:
+        return None
+    return f if f == f and abs(f) != float("inf") else None
+
+
 def _range(value: Any, low: float, high: float, key: str, where: str) -> Range:
     allowed = f"a number in [{low:g}, {high:g}] or a range [low, high] inside it"
     if isinstance(value, bool):
-        raise ScenarioError(f"{where}: key '{key}' must be {allowed}, got {value!r}")
+        raise ScenarioError(f"{where}: key '{key}' must be {allowed}, got {_shown(value)}")
     if isinstance(value, (int, float)):
-        lo = hi = float(value)
+        lo = hi = _number(value)
     elif isinstance(value, (list, tuple)) and len(value) == 2 and all(
         isinstance(x, (int, float)) and not isinstance(x, bool) for x in value
     ):
-        lo, hi = float(value[0]), float(value[1])
+        lo, hi = _number(value[0]), _number(value[1])
     else:
-        raise ScenarioError(f"{where}: key '{key}' must be {allowed}, got {value!r}")
-    if not (low <= lo <= high and low <= hi <= high):
-        raise ScenarioError(f"{where}: key '{key}' = {value!r} is out of range; allowed: {allowed}")
+        raise ScenarioError(f"{where}: key '{key}' must be {allowed}, got {_shown(value)}")
+    if lo is None or hi is None or not (low <= lo <= high and low <= hi <= high):
+        raise ScenarioError(f"{where}: key '{key}' = {_shown(value)} is out of range; allowed: {allowed}")
     if hi < lo:
-        raise ScenarioError(f"{where}: key '{key}' = {value!r} has low > high; write [low, high]")
+        raise ScenarioError(f"{where}: key '{key}' = {_shown(value)} has low > high; write [low, high]")
     return (lo, hi)
 
 
@@ -578,8 +638,16 @@ def _expand_mechanism(name: str, where: str) -> list[str]:
 
 def _code(value: Any, key: str, where: str) -> str:
     if not isinstance(value, str) or not _CODE.match(value.strip().upper()):
-        raise ScenarioError(f"{where}: key '{key}' must be an ISO3 code such as 'KAZ' (or 'EU'), got {value!r}")
+        raise ScenarioError(f"{where}: key '{key}' must be an ISO3 code such as 'KAZ' (or 'EU'), got {_shown(value)}")
     return value.strip().upper()
+
+
+def _table(raw: dict[str, Any], key: str, where: str, example: str) -> dict[str, Any]:
+    """``raw[key]`` when it is a table (``{}`` when absent); otherwise a message with an example."""
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{where}: '{key}' must be a table, e.g. {example}; got {_shown(value)}")
+    return value
 
 
 def _build(raw: dict[str, Any], where: str) -> Scenario:
@@ -594,28 +662,33 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
             raise ScenarioError(_unknown("key", f"scenario.{k}", [f"scenario.{x}" for x in _SCENARIO_KEYS], where))
     name = head.get("name") or Path(where).stem
     if not isinstance(name, str):
-        raise ScenarioError(f"{where}: key 'scenario.name' must be a string, got {name!r}")
+        raise ScenarioError(f"{where}: key 'scenario.name' must be a string, got {_shown(name)}")
     description = head.get("description", "")
+    if not isinstance(description, str):
+        raise ScenarioError(f"{where}: key 'scenario.description' must be a string, got {_shown(description)}")
     if "country" in head and "countries" in head:
         raise ScenarioError(f"{where}: give either 'scenario.country' or 'scenario.countries', not both")
     country = None
     for ckey in ("country", "countries"):
         if ckey in head:
-            country = resolve_countries(head[ckey], f"scenario.{ckey}", where)
+            items = head[ckey] if isinstance(head[ckey], list) else [head[ckey]]
+            if not items:
+                raise ScenarioError(f"{where}: key 'scenario.{ckey}' is an empty list; give an ISO3 code such as 'KAZ' or leave the key out")
+            country = resolve_countries(items, f"scenario.{ckey}", where)
     partners = head.get("partners", list(DEFAULT_PARTNERS))
     if not isinstance(partners, list) or not partners:
-        raise ScenarioError(f"{where}: key 'scenario.partners' must be a non-empty list of ISO3 codes, got {partners!r}")
+        raise ScenarioError(f"{where}: key 'scenario.partners' must be a non-empty list of ISO3 codes, got {_shown(partners)}")
     partners_t = tuple(_code(p, "scenario.partners", where) for p in partners)
     if len(set(partners_t)) != len(partners_t):
-        raise ScenarioError(f"{where}: key 'scenario.partners' lists a partner twice: {partners!r}")
+        raise ScenarioError(f"{where}: key 'scenario.partners' lists a partner twice: {_shown(partners)}")
     years = head.get("years", 30)
-    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 500:
-        raise ScenarioError(f"{where}: key 'scenario.years' must be a whole number of years in [1, 500], got {years!r}")
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
+        raise ScenarioError(
+            f"{where}: key 'scenario.years' must be a whole number of years in [1, {MAX_YEARS}], got {_shown(years)}"
+        )
 
     mechanisms = {m: True for m in MECHANISMS}
-    lenses = raw.get("lenses", {})
-    if not isinstance(lenses, dict):
-        raise ScenarioError(f"{where}: 'lenses' must be a table like 'realist = true'")
+    lenses = _table(raw, "lenses", where, "[lenses] realist = true")
     for lens, on in lenses.items():
         if lens not in LENSES:
             raise ScenarioError(_unknown("lens", f"lenses.{lens}", LENSES, where))
@@ -623,7 +696,7 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
             raise ScenarioError(f"{where}: key 'lenses.{lens}' must be true or false, got {on!r}")
         for m in _expand_mechanism(lens, where):
             mechanisms[m] = on
-    mech_raw = raw.get("mechanisms", {})
+    mech_raw = _table(raw, "mechanisms", where, "[mechanisms] realist.balancing = false")
     flat: dict[str, Any] = {}
     for k, v in mech_raw.items():
         if isinstance(v, dict):
@@ -639,14 +712,14 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
         mechanisms[k] = v
 
     params = {k: (s.default, s.default) for k, s in GLOBAL_PARAMETERS.items()}
-    for k, v in raw.get("parameters", {}).items():
+    for k, v in _table(raw, "parameters", where, "[parameters] forgetting = [0.8, 0.9]").items():
         if k not in GLOBAL_PARAMETERS:
             raise ScenarioError(_unknown("parameter", f"parameters.{k}", GLOBAL_PARAMETERS, where))
         s = GLOBAL_PARAMETERS[k]
         params[k] = _range(v, s.low, s.high, f"parameters.{k}", where)
 
     powers: dict[str, dict[str, Range | str]] = {}
-    for p, table in raw.get("powers", {}).items():
+    for p, table in _table(raw, "powers", where, "[powers.CHN] respect = [0.1, 0.3]").items():
         if p not in partners_t:
             raise ScenarioError(_unknown("partner", f"powers.{p}", partners_t, where) + " (add it to scenario.partners)")
         if not isinstance(table, dict):
@@ -655,7 +728,7 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
 
     rivalry_default: Range = (RIVALRY_SPEC.default, RIVALRY_SPEC.default)
     pairs: dict[tuple[str, str], Range] = {}
-    for k, v in raw.get("rivalry", {}).items():
+    for k, v in _table(raw, "rivalry", where, '[rivalry] default = 0.2 or "CHN-USA" = [0.3, 0.5]').items():
         if k == "default":
             rivalry_default = _range(v, 0.0, 1.0, "rivalry.default", where)
             continue
@@ -669,9 +742,11 @@ def _build(raw: dict[str, Any], where: str) -> Scenario:
 
     initial: dict[str, dict[str, Value]] = {}
     notes: list[str] = []
-    for p, table in raw.get("initial", {}).items():
+    for p, table in _table(raw, "initial", where, "[initial.CHN] trust = 0.5").items():
         if p not in partners_t:
             raise ScenarioError(_unknown("partner", f"initial.{p}", partners_t, where))
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{where}: 'initial.{p}' must be a table of {', '.join(INITIAL_KEYS)}, got {_shown(table)}")
         initial[p] = {}
         for k, v in table.items():
             if k in OLD_CHANNEL_NAMES:
@@ -735,7 +810,7 @@ def _intent(raw: Any, partners: tuple[str, ...], where: str) -> dict[str, str]:
 
 def _whole(value: Any, low: int, high: int, key: str, where: str, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ScenarioError(f"{where}: key '{key}' must be {what}, a whole number in [{low}, {high}], got {value!r}")
+        raise ScenarioError(f"{where}: key '{key}' must be {what}, a whole number in [{low}, {high}], got {_shown(value)}")
     return value
 
 
@@ -743,7 +818,7 @@ def _shock(raw: Any, index: int, partners: tuple[str, ...], years: int, where: s
     """Check one ``[[shock]]`` table (``index`` counts from 1)."""
     label = f"shock[{index}]"
     if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: '{label}' must be a table with keys {', '.join(_SHOCK_KEYS)}, got {raw!r}")
+        raise ScenarioError(f"{where}: '{label}' must be a table with keys {', '.join(_SHOCK_KEYS)}, got {_shown(raw)}")
     for k in raw:
         if k not in _SHOCK_KEYS:
             raise ScenarioError(_unknown("key", f"{label}.{k}", [f"{label}.{x}" for x in _SHOCK_KEYS], where))
@@ -759,12 +834,12 @@ def _shock(raw: Any, index: int, partners: tuple[str, ...], years: int, where: s
         at = _whole(raw["at"], *CALENDAR_RANGE, f"{label}.at", where, "a calendar year")
     duration = None
     if "duration" in raw:
-        duration = _whole(raw["duration"], 1, 500, f"{label}.duration", where, "a number of years")
+        duration = _whole(raw["duration"], 1, MAX_YEARS, f"{label}.duration", where, "a number of years")
     power = raw.get("power")
     if power is not None:
         if not isinstance(power, str) or power.strip().upper() not in partners:
             raise ScenarioError(
-                f"{where}: key '{label}.power' names an unknown power {power!r}; allowed: {', '.join(partners)} "
+                f"{where}: key '{label}.power' names an unknown power {_shown(power)}; allowed: {', '.join(partners)} "
                 "(add it to scenario.partners)"
             )
         power = power.strip().upper()
