@@ -155,21 +155,28 @@ class EnsembleResult:
 
 
 # ---------------------------------------------------------------------------------------------
+#: bytes per run · middle power · partner of the working arrays of the chunks being simulated
+WORKING_BYTES = 320
+
+
 def ensemble_memory(runs: int, years: int, countries: int = 1, partners: int = 5, *, ensembles: int = 1,
-                    write: bool = False) -> int:
+                    write: bool = False, backend: str = "local") -> int:
     """Peak bytes of :func:`run_ensemble` for ``ensembles`` ensembles held at once (``compare`` holds one per scenario).
 
     Trajectories are float32: per run, year (``years + 1`` with year 0) and middle power,
-    ``partners·(len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)`` values (+1: arms). The chunks are
-    concatenated at the end, so the last ensemble is briefly held twice. ``write`` adds the long
+    ``partners·(len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)`` values (+1: arms). The local
+    backend writes every chunk into one set of arrays, so an ensemble is held once, plus the
+    working arrays of the chunks in flight (:data:`WORKING_BYTES` per run·middle power·partner, up
+    to :func:`default_workers` chunks at once; measured ≈ 270). The Dask backend's chunks come back
+    and are concatenated, so there the last ensemble is briefly held twice. ``write`` adds the long
     table written to disk (4 key columns and every variable, one row per run·year·country·partner;
-    ×1.4 for the writer's buffers). Measured peaks (docs/benchmarks.md, "Command line"): 95 bytes
-    per run·year·partner cell running, 131–149 with ``write``; this estimate gives 95 and 148.
+    ×1.4 for the writer's buffers).
     """
     runs, years, countries, partners = (max(int(x), 1) for x in (runs, years, countries, partners))
     cells = runs * (years + 1) * countries
     stored = cells * (partners * (len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)) * 4
-    peak = (ensembles + 1) * stored
+    working = min(runs, CHUNK_RUNS * default_workers()) * countries * partners * WORKING_BYTES
+    peak = ensembles * stored + working + (stored if backend == "dask" else 0)
     if write:
         row = 16 + 4 * (len(DYAD_VARIABLES) + len(MIDDLE_VARIABLES))
         peak = max(peak, ensembles * stored + int(cells * partners * row * 1.4))
@@ -239,9 +246,9 @@ def _size(n: float) -> str:
 
 
 def check_ensemble_memory(runs: int, years: int, countries: int, partners: int, *, ensembles: int = 1,
-                          write: bool = False) -> int:
+                          write: bool = False, backend: str = "local") -> int:
     """:func:`check_memory` for ``ensembles`` ensembles of ``runs`` × ``years``; returns the estimate."""
-    need = ensemble_memory(runs, years, countries, partners, ensembles=ensembles, write=write)
+    need = ensemble_memory(runs, years, countries, partners, ensembles=ensembles, write=write, backend=backend)
     many = f"{ensembles} ensembles of " if ensembles > 1 else ""
     check_memory(
         need,
@@ -471,7 +478,7 @@ def run_ensemble(
         raise ScenarioError(f"runs must be at least 1, got {runs}")
     check_seed(seed)
     n_countries = len(init.countries) if init is not None else len(_countries(country, scenario) or ("MIDDLE",))
-    check_ensemble_memory(runs, years, n_countries, len(scenario.partners))
+    check_ensemble_memory(runs, years, n_countries, len(scenario.partners), backend=backend)
     init = resolve_initial_state(scenario, country, init, calibrate)
     if start_year is None:
         start_year = init.year
