@@ -60,7 +60,8 @@ def clipped_normal_mean(centre: np.ndarray, spread: np.ndarray) -> np.ndarray:
     s = np.asarray(spread, float)
     safe = np.where(s > 0, s, 1.0)
     # beyond ±30 sd Φ is 0 or 1 and φ is 0 to double precision; clipping avoids slow subnormal numbers
-    a, b = np.clip(-c / safe, -30.0, 30.0), np.clip((1.0 - c) / safe, -30.0, 30.0)
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny spread: ±inf, clipped to ±30
+        a, b = np.clip(-c / safe, -30.0, 30.0), np.clip((1.0 - c) / safe, -30.0, 30.0)
     pa, pb = ndtr(a), ndtr(b)
     phia, phib = np.exp(-0.5 * a * a) / _SQRT_2PI, np.exp(-0.5 * b * b) / _SQRT_2PI
     m = c * (pb - pa) + safe * (phia - phib) + 1.0 - pb
@@ -87,7 +88,8 @@ def behaviour_centre(mean: np.ndarray, spread: np.ndarray, iterations: int = 100
             break
         lo = np.where(f < 0, c, lo)
         hi = np.where(f > 0, c, hi)
-        slope = ndtr(np.clip((1.0 - c) / safe, -30.0, 30.0)) - ndtr(np.clip(-c / safe, -30.0, 30.0))
+        with np.errstate(over="ignore", divide="ignore"):
+            slope = ndtr(np.clip((1.0 - c) / safe, -30.0, 30.0)) - ndtr(np.clip(-c / safe, -30.0, 30.0))
         step = c - f / np.maximum(slope, 1e-12)
         c = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
     return np.where(s > 0, c, exact)
