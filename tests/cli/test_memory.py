@@ -34,11 +34,13 @@ def test_the_estimate_matches_the_measured_peak():
 def test_the_estimate_grows_with_every_dimension():
     base = ensemble_memory(1000, 30, 1, 5)
     assert ensemble_memory(2000, 30, 1, 5) == pytest.approx(2 * base, rel=0.01)
-    assert ensemble_memory(1000, 61, 1, 5) == pytest.approx(2 * base, rel=0.01)
+    # the working arrays of the chunks in flight do not grow with the years
+    assert 1.8 * base < ensemble_memory(1000, 61, 1, 5) < 2 * base
     assert ensemble_memory(1000, 30, 2, 5) == pytest.approx(2 * base, rel=0.01)
     assert ensemble_memory(1000, 30, 1, 10) > 1.9 * base
     assert ensemble_memory(1000, 30, 1, 5, write=True) > base
-    assert ensemble_memory(1000, 30, 1, 5, ensembles=3) == pytest.approx(2 * base, rel=0.01)  # 3 held + 1 copy
+    assert 2.5 * base < ensemble_memory(1000, 30, 1, 5, ensembles=3) < 3 * base  # 3 held, chunks written in place
+    assert ensemble_memory(1000, 30, 1, 5, backend="dask") > 1.8 * base  # dask: the chunks are concatenated
     assert sensitivity_memory(2**17, 30, 13, 30) > 1.9 * sensitivity_memory(2**16, 30, 13, 30)
 
 

@@ -24,6 +24,7 @@ from multivector.sim.model import (
     MIDDLE_VARIABLES,
     InitialState,
     Params,
+    output_buffers,
     sample_parameters,
     simulate,
 )
@@ -100,6 +101,14 @@ class EnsembleResult:
             cols[k] = np.repeat(self.middle[k].reshape(-1), P)
         return pl.DataFrame(cols)
 
+    def start_values(self) -> pl.DataFrame:
+        """Where each year-0 value came from: country, partner, variable, value, source, years,
+        evidence (count), unit and flag (neutral, too little evidence, proxy, stale…)."""
+        schema = {"country": pl.String, "partner": pl.String, "variable": pl.String, "value": pl.Float64, "source": pl.String,
+                  "years": pl.String, "evidence": pl.Int64, "unit": pl.String, "flag": pl.String}
+        rows = [(s.country, s.partner, s.variable, s.value, s.source, s.years, s.evidence, s.unit, s.flag) for s in self.init.sources]
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
     def parameters_frame(self) -> pl.DataFrame:
         """The sampled parameter values, one row per run."""
         return pl.DataFrame({"run": np.arange(self.runs, dtype=np.int32), **self.parameters})
@@ -113,6 +122,8 @@ class EnsembleResult:
             "multivector.partners": ",".join(self.partners),
             "multivector.calibrated": str(self.init.calibrated).lower(),
             "multivector.provenance": json.dumps(self.init.provenance),
+            "multivector.start_year": str(self.start_year),
+            "multivector.start_values": self.start_values().write_json(),
             "multivector.mechanisms_off": ",".join(k for k, v in self.scenario.mechanisms.items() if not v),
         }
 
@@ -144,21 +155,28 @@ class EnsembleResult:
 
 
 # ---------------------------------------------------------------------------------------------
+#: bytes per run · middle power · partner of the working arrays of the chunks being simulated
+WORKING_BYTES = 320
+
+
 def ensemble_memory(runs: int, years: int, countries: int = 1, partners: int = 5, *, ensembles: int = 1,
-                    write: bool = False) -> int:
+                    write: bool = False, backend: str = "local") -> int:
     """Peak bytes of :func:`run_ensemble` for ``ensembles`` ensembles held at once (``compare`` holds one per scenario).
 
     Trajectories are float32: per run, year (``years + 1`` with year 0) and middle power,
-    ``partners·(len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)`` values (+1: arms). The chunks are
-    concatenated at the end, so the last ensemble is briefly held twice. ``write`` adds the long
+    ``partners·(len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)`` values (+1: arms). The local
+    backend writes every chunk into one set of arrays, so an ensemble is held once, plus the
+    working arrays of the chunks in flight (:data:`WORKING_BYTES` per run·middle power·partner, up
+    to :func:`default_workers` chunks at once; measured ≈ 270). The Dask backend's chunks come back
+    and are concatenated, so there the last ensemble is briefly held twice. ``write`` adds the long
     table written to disk (4 key columns and every variable, one row per run·year·country·partner;
-    ×1.4 for the writer's buffers). Measured peaks (docs/benchmarks.md, "Command line"): 95 bytes
-    per run·year·partner cell running, 131–149 with ``write``; this estimate gives 95 and 148.
+    ×1.4 for the writer's buffers).
     """
     runs, years, countries, partners = (max(int(x), 1) for x in (runs, years, countries, partners))
     cells = runs * (years + 1) * countries
     stored = cells * (partners * (len(DYAD_VARIABLES) + 1) + len(MIDDLE_VARIABLES)) * 4
-    peak = (ensembles + 1) * stored
+    working = min(runs, CHUNK_RUNS * default_workers()) * countries * partners * WORKING_BYTES
+    peak = ensembles * stored + working + (stored if backend == "dask" else 0)
     if write:
         row = 16 + 4 * (len(DYAD_VARIABLES) + len(MIDDLE_VARIABLES))
         peak = max(peak, ensembles * stored + int(cells * partners * row * 1.4))
@@ -228,9 +246,9 @@ def _size(n: float) -> str:
 
 
 def check_ensemble_memory(runs: int, years: int, countries: int, partners: int, *, ensembles: int = 1,
-                          write: bool = False) -> int:
+                          write: bool = False, backend: str = "local") -> int:
     """:func:`check_memory` for ``ensembles`` ensembles of ``runs`` × ``years``; returns the estimate."""
-    need = ensemble_memory(runs, years, countries, partners, ensembles=ensembles, write=write)
+    need = ensemble_memory(runs, years, countries, partners, ensembles=ensembles, write=write, backend=backend)
     many = f"{ensembles} ensembles of " if ensembles > 1 else ""
     check_memory(
         need,
@@ -298,12 +316,47 @@ def chunk_tasks(scenario: Scenario, init: InitialState, runs: int, years: int, s
     return [ChunkTask(scenario, init, n, years, ss) for n, ss in zip(sizes, seeds)]
 
 
-def run_chunk(task: ChunkTask) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Run one chunk: sample its parameters, then simulate. Pure function of the task (used by both backends)."""
+def run_chunk(task: ChunkTask, out: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Run one chunk: sample its parameters, then simulate. Pure function of the task (used by both backends).
+
+    ``out``: time-first buffers (slices of the ensemble's) that receive the trajectories in place.
+    """
     rng = np.random.default_rng(task.seed)
     params = sample_parameters(task.scenario, task.init, task.n_runs, rng)
-    traj = simulate(params, task.init, task.years, task.scenario.mechanisms, rng)
+    traj = simulate(params, task.init, task.years, task.scenario.mechanisms, rng, out=out)
     return traj, flatten_parameters(params, task.init)
+
+
+def _run_local(tasks: list[ChunkTask], workers: int, progress: ProgressFn | None) -> tuple[dict[str, np.ndarray], list]:
+    """Run the chunks on this machine, ``workers`` at a time (threads: NumPy releases the GIL), each
+    writing into its own slice of one set of buffers. Same numbers whatever ``workers`` is."""
+    M, P = tasks[0].init.trust.shape
+    runs = sum(t.n_runs for t in tasks)
+    buf = output_buffers(runs, tasks[0].years, M, P)
+    starts = np.cumsum([0] + [t.n_runs for t in tasks])
+    views = [{k: v[:, a:b] for k, v in buf.items()} for a, b in zip(starts[:-1], starts[1:])]
+    params: list = [None] * len(tasks)
+    if workers <= 1 or len(tasks) == 1:
+        for i, t in enumerate(tasks):
+            params[i] = run_chunk(t, views[i])[1]
+            if progress:
+                progress(i + 1, len(tasks))
+    else:
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(run_chunk, t, views[i]): i for i, t in enumerate(tasks)}
+            for done, fut in enumerate(as_completed(futures), start=1):
+                params[futures[fut]] = fut.result()[1]
+                if progress:
+                    progress(done, len(tasks))
+    traj = {k: np.moveaxis(v, 0, 1) for k, v in buf.items()}
+    return traj, params
+
+
+def default_workers() -> int:
+    """Chunks run at once by the local backend: the machine's cores, at most 4."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def flatten_parameters(params: Params, init: InitialState) -> dict[str, np.ndarray]:
@@ -320,9 +373,11 @@ def flatten_parameters(params: Params, init: InitialState) -> dict[str, np.ndarr
     return out
 
 
-def _assemble(scenario, init, seed, years, start_year, parts) -> EnsembleResult:
-    traj = {k: np.concatenate([p[0][k] for p in parts]) for k in parts[0][0]}
-    params = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
+def _assemble(scenario, init, seed, years, start_year, parts, traj=None) -> EnsembleResult:
+    if traj is None:
+        traj = {k: np.concatenate([p[0][k] for p in parts]) for k in parts[0][0]}
+        parts = [p[1] for p in parts]
+    params = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     return EnsembleResult(
         scenario=scenario,
         init=init,
@@ -352,7 +407,11 @@ def _countries(country: str | list[str] | tuple[str, ...] | None, scenario: Scen
     out = [str(c).strip() for c in countries if str(c).strip()]
     if not out:
         raise ScenarioError(f"no middle power given (got {country!r}); give an ISO3 code such as KAZ, or leave it out")
-    return out
+    if country is None:
+        return out  # the scenario's, checked when it was read
+    from multivector.sim.scenario import resolve_countries
+
+    return list(resolve_countries(out, "--country", "the command line" if isinstance(country, str) else "country"))
 
 
 def resolve_initial_state(
@@ -376,7 +435,7 @@ def resolve_initial_state(
             f"the initial state has partners {', '.join(init.partners)} but scenario {scenario.name!r} "
             f"has {', '.join(scenario.partners)}; calibrate with the scenario's partners"
         )
-    return init.with_overrides(scenario.initial)
+    return init.with_overrides(scenario.initial, where=scenario.source)
 
 
 def run_ensemble(
@@ -394,6 +453,7 @@ def run_ensemble(
     progress: ProgressFn | None = None,
     start_year: int | None = None,
     chunk: int = CHUNK_RUNS,
+    workers: int | None = None,
 ) -> EnsembleResult:
     """Run ``runs`` Monte Carlo runs of a scenario for ``years`` years.
 
@@ -401,7 +461,9 @@ def run_ensemble(
     ``calibrate=False`` (neutral start, labelled). Year 0 is the calibration year (or
     ``start_year``); without either, years are counted 0, 1, 2, ... ``backend="dask"`` sends the chunks to a Dask
     cluster: ``client`` (a ``distributed.Client``), or ``address`` of a scheduler, or else a new
-    2-worker local cluster. Same ``seed`` → identical results on both backends. The scenario's
+    2-worker local cluster. The local backend runs ``workers`` chunks at once (threads; default
+    :func:`default_workers`). Same ``seed`` → identical results on both backends and any number
+    of workers. The scenario's
     timed shocks given as calendar years (``at``) are resolved against the start year; a shock
     outside years 1..``years`` raises :class:`~multivector.errors.ScenarioError`.
     """
@@ -416,20 +478,16 @@ def run_ensemble(
         raise ScenarioError(f"runs must be at least 1, got {runs}")
     check_seed(seed)
     n_countries = len(init.countries) if init is not None else len(_countries(country, scenario) or ("MIDDLE",))
-    check_ensemble_memory(runs, years, n_countries, len(scenario.partners))
+    check_ensemble_memory(runs, years, n_countries, len(scenario.partners), backend=backend)
     init = resolve_initial_state(scenario, country, init, calibrate)
     if start_year is None:
         start_year = init.year
     scenario = scenario.resolve_shocks(start_year, years)  # `at = 2030` -> year after the start; checked
     tasks = chunk_tasks(scenario, init, runs, years, seed, chunk)
     if backend == "local":
-        parts = []
-        for i, t in enumerate(tasks):
-            parts.append(run_chunk(t))
-            if progress:
-                progress(i + 1, len(tasks))
-    else:
-        from multivector.sim.dask_backend import run_tasks_on_dask
+        traj, parts = _run_local(tasks, default_workers() if workers is None else int(workers), progress)
+        return _assemble(scenario, init, seed, years, start_year, parts, traj)
+    from multivector.sim.dask_backend import run_tasks_on_dask
 
-        parts = run_tasks_on_dask(run_chunk, tasks, client=client, address=address, progress=progress)
+    parts = run_tasks_on_dask(run_chunk, tasks, client=client, address=address, progress=progress)
     return _assemble(scenario, init, seed, years, start_year, parts)
