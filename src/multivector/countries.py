@@ -23,7 +23,7 @@ from functools import lru_cache
 import polars as pl
 
 from multivector.config import BUNDLED_DATA_DIR
-from multivector.errors import UnknownCountryError
+from multivector.errors import NotAStateError, UnknownCountryError
 
 DEFAULT_GREAT_POWERS: tuple[str, ...] = ("CHN", "RUS", "USA", "EU", "TUR")
 
@@ -122,10 +122,11 @@ def resolve(query: object, *, year: int | None = None, allow_groups: bool = True
     if text.isdigit():
         return resolve(int(text), year=year)
     up = text.upper()
-    if allow_groups:
-        for key, grp in groups().items():
-            if up == key.upper() or text.lower() in grp.aliases:
-                return key
+    for key, grp in groups().items():
+        if up == key.upper() or text.lower() in grp.aliases:
+            if not allow_groups:  # a group where a state is needed: say so (not "did you mean Peru?")
+                raise NotAStateError(query, key, grp.label, group_members(key, year))
+            return key
     table = _iso_table()
     if len(up) == 3 and up.isalpha() and up in table:
         return up
@@ -201,21 +202,6 @@ def to_gwcode(country: object, year: int | None = None) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def iso3_ccode_years(first: int = 1816, last: int = 2024) -> pl.DataFrame:
-    """(ccode, year, iso3) for every COW state-year: the key that joins ISO-coded data."""
-    s = cow_spells()
-    return (
-        s.select("ccode", "iso3", pl.int_ranges(pl.max_horizontal("start_year", pl.lit(first)),
-                                                 pl.min_horizontal("end_year", pl.lit(last)) + 1).alias("year"))
-        .explode("year")
-        .drop_nulls("year")
-        .with_columns(pl.col("year").cast(pl.Int32))
-        .unique(["ccode", "year"])
-        .sort(["year", "ccode"])
-    )
-
-
-@lru_cache(maxsize=1)
 def iso3_year_to_ccode() -> pl.DataFrame:
     """(iso3, year, ccode) with one COW code per ISO3 and year. In a transition year where two
     codes share an ISO3 (Germany 1990: 260 ends, 255 begins; Yemen 1990) the newer state wins:

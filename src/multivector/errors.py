@@ -70,6 +70,20 @@ class UnknownCountryError(MultivectorError, KeyError):
         return self.args[0]
 
 
+class NotAStateError(UnknownCountryError):
+    """A group (EU, C5) was given where one state is needed; the message lists its members."""
+
+    def __init__(self, query: object, group: str, label: str, members: list[str]) -> None:
+        self.query = query
+        self.group = group
+        self.members = members
+        self.suggestions = []
+        example = f"; give one of its members, e.g. {members[0]}" if members else ""
+        MultivectorError.__init__(
+            self, f"{query!r} is a group, not a state: {label} ({', '.join(members)}){example}"
+        )
+
+
 class OfflineError(MultivectorError):
     """A live fetch was asked for but the network cannot be reached."""
 
@@ -84,3 +98,15 @@ class PanelError(MultivectorError):
 
 class ScenarioError(MultivectorError):
     """A scenario file is invalid."""
+
+
+class UsageError(MultivectorError):
+    """The command line (or an API argument) asks for something that cannot be done as given."""
+
+
+class OutputError(MultivectorError):
+    """An output file cannot be written: wrong extension, missing or read-only folder, full disk."""
+
+
+class ResourceError(MultivectorError):
+    """The work asked for would not fit in this machine's memory; the message gives the estimate and what to do."""

@@ -32,6 +32,8 @@ class PackSource:
     path: str
     """Path of the raw input relative to ``shared/data``."""
     builder: Callable[[Path], tuple[dict[str, pl.DataFrame], SourceMeta]] | None = None
+    extra: tuple[str, ...] = ()
+    """Further raw inputs (relative to ``shared/data``) the builder reads, recorded in the manifest."""
 
     def build(self, path: Path) -> tuple[dict[str, pl.DataFrame], SourceMeta]:
         if self.builder is not None:
@@ -71,22 +73,48 @@ def _country_codes(path: Path):
     return {"iso_codes": iso_codes_from_coco(), "coco_classifications": classifications_from_coco()}, COUNTRY_CODES_META
 
 
+def _unvotes_to_present(path: Path):
+    """Voeten's roll calls joined to the UN Secretariat's extracts (sessions 75–80): agreement to 2025."""
+    from multivector.sources import unga_dgacm, unvotes
+
+    votes = unvotes.combine(unvotes.read(path), unga_dgacm.read(path.parent / UNGA_EXTRACTS))
+    return unvotes.derive(votes), unvotes.META
+
+
+def _trade(path: Path):
+    """Trade by partner from every publisher's folder beside ``path`` (a folder laid out like shared/data)."""
+    from multivector.sources import trade
+
+    tables = trade.derive(trade.read(path.parent))
+    return tables, trade.meta_for(tables)
+
+
+UNGA_EXTRACTS = "unga-dgacm-recorded-votes-s74-s80/data_extract"
+
 PACK_SOURCES: tuple[PackSource, ...] = (
     PackSource("country_codes", "peacesciencer/cow_states.rda", _country_codes),
     PackSource("cow_states", "peacesciencer/cow_states.rda"),
     PackSource("gw_states", "peacesciencer/gw_states.rda", _gw),
-    PackSource("unvotes", "unvotes"),
-    PackSource("idealpoints", "UNIdealPointsJulia/IdealpointestimatesAll_Apr2020.csv"),
+    PackSource("unvotes", "unvotes", _unvotes_to_present, extra=(UNGA_EXTRACTS,)),
+    PackSource("unga", UNGA_EXTRACTS),
+    PackSource("idealpoints", "voeten-unga-idealpoints-july2025/IdealpointsJuly2025.dta"),
     PackSource("atop", "peacesciencer/atop_alliance.rda"),
     PackSource("cow_igo", "peacesciencer/cow_igo_ndy.rda"),
     PackSource("cow_nmc", "peacesciencer/cow_nmc.rda"),
     PackSource("cow_distance", "peacesciencer/cow_mindist.rda"),
     PackSource("cow_contiguity", "peacesciencer/cow_contdir.rda"),
     PackSource("gdp", "isard/cw_gdppop.rda"),
+    PackSource("wb_gdp", "worldbank-gdp/gdp.csv"),
+    PackSource("trade", "imf-dots-2022snapshot", _trade,
+               extra=("kaz-bns-trade-by-country-2018-2023", "kgz-nsc-trade-geography-1994-2023",
+                      "uzb-stat-trade-by-country-2010-2023", "eurostat-comext-eu-exports-2010-2024")),
+    PackSource("cn_finance", "aiddata-gcdf3-aggregates/odadata/cow_gcdf.csv"),
     PackSource("icews", "netify/icews.rda"),
     PackSource("gdelt", "gdelt/gdelt1_events_KAZ_subset_2011_2013.csv"),
     PackSource("reported_trade", "facts/reported_trade.csv"),
     PackSource("timeline", "facts/timeline.csv"),
+    # the UN General Debate corpus, read and analysed by the text channel (compact derived tables)
+    PackSource("ungdc", "ungdc/UNGDC_1946-2024.tgz"),
 )
 
 
@@ -113,7 +141,7 @@ def _build_one(spec: PackSource, root: str) -> tuple[str, dict[str, pl.DataFrame
 
 def _input_size(path: Path) -> int:
     if path.is_dir():
-        return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
     return path.stat().st_size if path.exists() else 0
 
 

@@ -62,7 +62,7 @@ def test_status_lists_sources_with_coverage(capsys):
 def test_cite_bibtex_and_text(capsys):
     main(["cite", "unvotes", "atop"])
     out = capsys.readouterr().out
-    assert out.count("@") == 3  # two sources + peacesciencer (ATOP comes from its build)
+    assert out.count("@") == 4  # Voeten + the UN extracts (votes to 2025), ATOP + peacesciencer (its build)
     main(["cite", "--format", "text", "icews"])
     out = capsys.readouterr().out
     assert "icews" in out and "licence" in out

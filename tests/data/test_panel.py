@@ -116,7 +116,10 @@ def test_state_years_with_capabilities_and_gdp():
     assert df.filter(pl.col("year") <= 2016)["cinc"].is_not_null().all()
     assert df["idealpoint"].is_not_null().all()
     with pytest.raises(PanelError, match="dyad-year"):
-        s.add_alliances() if hasattr(s, "add_alliances") else mv.panel.add_alliances(s)
+        from multivector.panel.add_alliances import add_alliances
+
+        add_alliances(s)
+    assert not hasattr(s, "add_alliances")  # a state panel offers only the state-year verbs
 
 
 def test_group_countries_expand_to_members():
@@ -143,15 +146,15 @@ def test_to_pandas_and_write(tmp_path, kaz):
 
 
 def test_trade_without_data_says_how_to_load_it(kaz):
-    if kaz.store.coverage("comtrade") is not None:
-        pytest.skip("trade is loaded in this store")
-    with pytest.raises(PanelError, match="data fetch comtrade"):
+    if kaz.store.coverage("trade") is not None:
+        pytest.skip("trade by partner is in the store (starter pack); see tests/data/test_panel_present.py")
+    with pytest.raises(PanelError, match="data import trade"):
         kaz.add_trade()
 
 
 def test_group_weighted_mean_is_null_not_nan_without_weights():
     """Small synthetic member rows (labelled as such): no member has joint votes in a year."""
-    from multivector.panel.frame import _fold_groups
+    from multivector.panel.base import _fold_groups
 
     rows = pl.DataFrame({
         "iso3_1": ["KAZ", "KAZ"], "iso3_2": ["FRA", "DEU"], "ccode1": [705, 705], "ccode2": [220, 255],

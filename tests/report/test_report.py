@@ -30,7 +30,7 @@ def kaz_html(kaz, tmp_path_factory) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def kaz_panel():
     p = mv.dyad_years("KAZ", partners=POWERS, years=(1992, 2019))
-    return p.add_un_votes().add_alliances().add_igos().add_capabilities().add_gdp().add_events()
+    return p.add_un_votes().add_alliances().add_igos().add_capabilities().add_gdp().add_events().add_trade()
 
 
 def test_report_balance_table_equals_the_balance_index_api(kaz, kaz_panel):

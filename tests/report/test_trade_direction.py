@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from multivector.report.build import _trade_tables
+from multivector.indices.reported import disagreements
+from multivector.panel.facts import reported_trade
 from multivector.sources.facts import META
 from multivector.store import Store
 
@@ -21,8 +22,9 @@ def test_a_power_reporting_its_exports_is_the_middle_powers_imports(tmp_path):
     })
     rows = pl.concat([base.head(0), rows], how="diagonal_relaxed")  # the table's other columns stay null
     store.import_tables(META, {"reported_trade": rows.select(base.columns)})
-    notes: list[str] = []
-    out, dis = _trade_tables(store, "KAZ", ["CHN"], notes)
+    out = reported_trade("KAZ", ["CHN"], store)
     assert set(out["flow"].to_list()) == {"imports"}
     assert set(out["power"].to_list()) == {"CHN"}
+    dis = disagreements(out.with_columns(pl.lit("KAZ").alias("country"), pl.col("power").alias("partner"),
+                                         pl.lit(None, pl.Float64).alias("value_mt")))
     assert dis.height == 1 and dis["min_value"][0] == 10.0 and dis["max_value"][0] == 14.0

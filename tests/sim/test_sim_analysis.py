@@ -42,7 +42,7 @@ def test_compare_same_scenario_twice_gets_distinct_names(init):
 def test_sobol_sensitivity_finds_the_parameter_that_drives_china_trust(init):
     sc = load_scenario("baseline").with_power("CHN", respect=(0.1, 0.9))
     df = sensitivity(sc, outcomes=["trust:CHN"], method="sobol", n=64, years=20, init=init,
-                     parameters=["CHN.respect", "forgetting", "gains", "USA.respect"])
+                     parameters=["CHN.respect", "forgetting", "gains", "USA.consistency"])
     top = df.row(0, named=True)
     assert top["parameter"] == "CHN.respect"
     assert top["ST"] > 0.5
@@ -67,12 +67,27 @@ def test_sensitivity_rejects_an_unknown_method(init):
         sensitivity("baseline", method="fast", init=init)
 
 
-def test_explain_attributes_coercions_effect_on_engagement_to_trust(init):
-    df = explain("china-coercive", outcomes=["engagement:CHN"], runs=200, years=20, init=init)
+@pytest.fixture(scope="module")
+def coercion_explained(init):
+    return explain("china-coercive", outcomes=["engagement:CHN", "threat:CHN"], runs=150, years=20, init=init, permutations=4)
+
+
+def test_explain_attributes_coercions_effect_on_engagement_to_trust(coercion_explained):
+    df = coercion_explained.filter(coercion_explained["outcome"] == "engagement:CHN")
     total = df.filter(df["mechanism"] == "(all)")["effect"][0]
     assert total < -0.05
     top = df.filter(df["mechanism"] != "(all)").row(0, named=True)
     assert top["mechanism"] == "constructivist.trust_engagement"
-    assert top["contribution"] < 0 and abs(top["contribution"]) > 0.5 * abs(total)
-    # a mechanism that does not touch engagement contributes nothing
-    assert df.filter(df["mechanism"] == "liberal.trade_peace")["contribution"][0] == pytest.approx(0.0, abs=1e-9)
+    assert top["shapley"] < 0 and top["share"] > 0.5
+    # Shapley values and the direct effect add up to the effect
+    parts = df.filter(df["mechanism"] != "(all)")
+    assert parts["shapley"].sum() == pytest.approx(total, abs=1e-9)
+    # a mechanism with nothing to do here (arms do not move: no change of rivalry) contributes nothing
+    arms = df.filter(df["mechanism"] == "realist.arms").row(0, named=True)
+    assert arms["shapley"] == pytest.approx(0.0, abs=1e-9) and arms["contribution"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_explain_gives_the_realist_lens_a_share_of_coercions_threat(coercion_explained):
+    df = coercion_explained.filter(coercion_explained["outcome"] == "threat:CHN")
+    assert df.filter(df["mechanism"] == "(all)")["effect"][0] > 0.1
+    assert df.filter(df["lens"] == "realist")["share"].sum() > 0.2

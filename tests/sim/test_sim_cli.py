@@ -65,8 +65,9 @@ def test_unknown_shipped_name_exits_2(capsys):
 
 
 def test_explain_and_sensitivity_and_scenarios_commands(capsys):
-    code, stdout, _ = run(["simulate", "explain", "china-coercive", "--uncalibrated", "-n", "60", "-y", "10", "--outcome", "engagement:CHN"], capsys)
-    assert code == 0 and "constructivist.trust_engagement" in stdout
+    code, stdout, _ = run(["simulate", "explain", "china-coercive", "--uncalibrated", "-n", "60", "-y", "10", "--outcome", "engagement:CHN",
+                           "--permutations", "2"], capsys)
+    assert code == 0 and "constructivist.trust_engagement" in stdout and "Shapley" in stdout
     code, stdout, _ = run(["simulate", "sensitivity", "china-coercive", "--uncalibrated", "-N", "8", "--method", "morris", "--outcome", "trust:CHN"], capsys)
     assert code == 0 and "mu_star" in stdout
     code, stdout, _ = run(["simulate", "scenarios"], capsys)
@@ -79,16 +80,47 @@ def test_help_mentions_the_short_form(capsys):
 
 
 def test_calibrated_run_for_kazakhstan_from_the_panel(tmp_path, capsys):
-    import multivector
-
-    if not hasattr(multivector, "dyad_years"):
-        pytest.skip("multivector.dyad_years is not available yet")
     code, stdout, err = run(["simulate", "baseline", "--country", "KAZ", "-n", "30", "-y", "5"], capsys)
-    if code == 2:
-        pytest.skip(f"panel data not loaded: {err.strip()[:200]}")
     assert code == 0 and "calibrated from the panel" in stdout and "KAZ" in stdout
 
 
 def test_options_before_the_scenario_also_run(tmp_path, capsys):
     code, stdout, _ = run(["simulate", "--uncalibrated", "-n", "10", "-y", "2", "russia-pressure"], capsys)
     assert code == 0 and "russia-pressure" in stdout
+
+
+def test_without_output_the_chart_is_written_and_its_path_printed(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MULTIVECTOR_HOME", str(tmp_path))
+    code, stdout, _ = run(["simulate", "china-coercive", "--uncalibrated", "-n", "20", "-y", "3"], capsys)
+    assert code == 0
+    (path,) = (tmp_path / "charts").glob("china-coercive-*.html")
+    assert str(path) in stdout.replace("\n", "")
+    html = path.read_text()
+    for text in ("threat perception (0–1)", "GDP (share)", "year 0: neutral start", "#c8102e", "dot"):
+        assert text in html, text
+
+
+def test_the_c5_run_together_from_the_command_line(capsys):
+    code, stdout, _ = run(["simulate", "c5-coordination", "--country", "KAZ,KGZ,TJK,TKM,UZB", "--uncalibrated", "-n", "20", "-y", "3", "--no-chart"], capsys)
+    assert code == 0
+    for c in ("KAZ", "KGZ", "TJK", "TKM", "UZB"):
+        assert f"{c}: start" in stdout
+
+
+def test_an_unknown_country_names_the_option_and_the_allowed_values(capsys):
+    code, _, err = run(["simulate", "baseline", "--country", "KAZ,XYZ", "-n", "5", "-y", "2", "--no-chart"], capsys)
+    assert code == 2 and "XYZ" in err and "--country" in err and "ISO3" in err and "Traceback" not in err
+
+
+def test_an_unknown_country_in_a_scenario_file_names_the_key(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nextends = "baseline"\ncountries = ["KAZ", "KAZZ"]\n')
+    code, _, err = run(["simulate", str(bad), "-n", "5", "-y", "2", "--no-chart"], capsys)
+    assert code == 2 and "scenario.countries" in err and "KAZZ" in err
+
+
+def test_a_calibrated_run_lists_its_start_values_with_sources(capsys):
+    code, stdout, _ = run(["simulate", "baseline", "--country", "KAZ", "-n", "20", "-y", "2", "--no-chart"], capsys)
+    out = stdout.replace("\n", " ")
+    assert code == 0 and "year-0 values" in out and "Voeten" in out and "n = " in out
+    assert "too little evidence" in out  # Turkey's one GDELT event: flagged, not used

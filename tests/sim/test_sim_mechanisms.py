@@ -7,29 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import pytest
+
 from multivector.sim import mechanisms as mech
 
-engagement = arrays(np.float64, st.integers(2, 8), elements=st.floats(0.01, 1.0))
+def test_the_models_balance_is_the_projects_balance_index_of_simulated_engagement():
+    """One balance function: the simulator applies multivector.indices.balance to its engagement."""
+    from multivector.indices.balance import balance
+    from multivector.sim import run_ensemble
 
-
-@given(engagement)
-def test_balance_lies_between_one_over_p_and_one(e):
-    b = float(mech.balance_index(e[None])[0])
-    assert 1.0 / e.size - 1e-9 <= b <= 1.0 + 1e-9
-
-
-@given(engagement, st.floats(0.1, 10.0), st.randoms(use_true_random=False))
-def test_balance_ignores_scale_and_order_of_partners(e, k, rnd):
-    perm = list(range(e.size))
-    rnd.shuffle(perm)
-    b = mech.balance_index(e[None])[0]
-    assert np.isclose(mech.balance_index((k * e)[None])[0], b)
-    assert np.isclose(mech.balance_index(e[perm][None])[0], b)
-
-
-def test_balance_is_one_when_engagement_is_equal_and_one_over_p_with_one_partner():
-    assert np.isclose(mech.balance_index(np.full((1, 5), 0.4))[0], 1.0)
-    assert np.isclose(mech.balance_index(np.array([[1.0, 0, 0, 0, 0]]))[0], 0.2, atol=1e-6)
+    res = run_ensemble("baseline", runs=20, years=3, seed=1, calibrate=False)
+    np.testing.assert_allclose(res.middle["balance"], balance(res.dyad["engagement"], axis=-1), rtol=1e-6)
 
 
 @settings(max_examples=50)
@@ -54,9 +42,33 @@ def test_logistic_and_logit_are_inverse(x):
         assert np.isclose(mech.logit(p), x, atol=1e-6)
 
 
-@given(arrays(np.float64, (3, 5), elements=st.floats(0.0, 1.0)))
-def test_dependence_shares_sum_to_one(x):
-    x = x + 0.01
-    d = mech.dependence(x)
-    assert np.allclose(d.sum(-1), 1.0, atol=1e-6)
+@given(arrays(np.float64, (3, 5), elements=st.floats(0.0, 0.999)))
+def test_dependence_is_trade_over_gdp_and_inverts_the_calibrations_mapping(e):
+    d = mech.dependence(e, 0.05)
     assert np.all((d >= 0) & (d <= 1))
+    ok = d < 1
+    np.testing.assert_allclose((d / (d + 0.05))[ok], e[ok], atol=1e-9)  # E_eco = D / (D + κ)
+    # one partner's dependence depends on its own trade only (not a share among the powers)
+    e2 = e.copy()
+    e2[:, 0] = e2[:, 0] * 0.5
+    np.testing.assert_array_equal(mech.dependence(e2, 0.05)[:, 1:], d[:, 1:])
+
+
+@settings(max_examples=60)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 0.6))
+def test_the_centre_of_behaviour_gives_the_expected_behaviour(rho, s):
+    c = mech.behaviour_centre(np.array([rho]), np.array([s]))
+    target = min(max(rho, 1e-4), 1 - 1e-4) if s > 0 else rho
+    assert mech.clipped_normal_mean(c, np.array([s]))[0] == pytest.approx(target, abs=1e-9)
+
+
+def test_the_status_quos_arms_equilibrium_solves_the_richardson_step():
+    rng = np.random.default_rng(0)
+    g = np.triu(rng.uniform(0, 0.5, (50, 5, 5)), 1)
+    g = g + g.transpose(0, 2, 1)
+    k, a, griev = np.full(50, 0.1), np.full(50, 0.3), rng.uniform(0, 0.2, (50, 5))
+    A, stable = mech.richardson_equilibrium_batch(g, k, a, griev)
+    assert stable.all()
+    np.testing.assert_allclose(mech.richardson_arms_step(A, g, k, a, griev), A, rtol=1e-10)
+    _, unstable = mech.richardson_equilibrium_batch(np.ones((1, 5, 5)) - np.eye(5), np.array([0.5]), np.array([0.2]), np.zeros((1, 5)))
+    assert not unstable[0]

@@ -104,7 +104,7 @@ def test_the_shipped_scenario_closes_the_route_in_2030_only(init2019):
     a = run_ensemble("northern-route-closes-2030", runs=200, years=20, seed=5, init=init2019)
     b = run_ensemble("baseline", runs=200, years=20, seed=5, init=init2019)
     year = 2030 - 2019
-    ea, eb = a.dyad["engagement_economic"][:, :, 0, 1], b.dyad["engagement_economic"][:, :, 0, 1]
+    ea, eb = a.dyad["engagement_economy"][:, :, 0, 1], b.dyad["engagement_economy"][:, :, 0, 1]
     np.testing.assert_array_equal(ea[:, :year], eb[:, :year])
     assert np.all(ea[:, -1] < eb[:, -1])
 

@@ -9,6 +9,7 @@ import pytest
 
 from multivector.config import shared_data_dir
 from multivector.errors import DataError
+from multivector.indices.reported import disagreements
 from multivector.sources import facts, timeline
 
 
@@ -69,7 +70,7 @@ def test_conflicting_reporters_stay_separate_rows_never_averaged(trade):
 
 
 def test_disagreements_lists_the_china_kazakhstan_2023_gap(trade):
-    d = facts.disagreements(trade)
+    d = disagreements(trade)
     row = d.filter((pl.col("country") == "KAZ") & (pl.col("partner") == "CHN") & (pl.col("year") == 2023)
                    & (pl.col("flow") == "turnover") & (pl.col("period") == "annual"))
     assert row.height == 1
@@ -84,8 +85,8 @@ def test_disagreements_lists_the_china_kazakhstan_2023_gap(trade):
 def test_disagreements_compare_only_the_same_period_by_default(trade):
     sel = (pl.col("country") == "KAZ") & (pl.col("partner") == "CHN") & (pl.col("year") == 2022) \
         & (pl.col("flow") == "turnover")
-    annual = facts.disagreements(trade).filter(sel & (pl.col("period") == "annual"))
-    mixed = facts.disagreements(trade, same_period=False).filter(sel)
+    annual = disagreements(trade).filter(sel & (pl.col("period") == "annual"))
+    mixed = disagreements(trade, same_period=False).filter(sel)
     assert annual["min_value"][0] == pytest.approx(24.0)  # annual figures only
     assert mixed["min_value"][0] == pytest.approx(13.5)  # the Jan-Jul figure joins when periods are mixed
 

@@ -105,77 +105,37 @@ def test_yotov_truncated_file_is_reported(tmp_path):
     assert e.value.file == str(p)
 
 
-# --- the published structural-gravity result ------------------------------------------------------
+# --- any user's flow file, as published (estimation lives in multivector.econ) ----------------------
 
 
-def _ppml_hdfe(y, x, fixed_effects, tol=1e-9, max_iter=100):
-    """PPML (Santos Silva & Tenreyro 2006) with high-dimensional fixed effects, one regressor.
-
-    IRLS on the Poisson likelihood; each step partials the fixed effects out of the working
-    variable and the regressor by weighted alternating projections (Frisch–Waugh–Lovell;
-    Guimarães & Portugal 2010). Returns (beta, HC0 robust s.e., s.e. clustered on the last FE).
-    Test-only code: just enough to check the data against the published estimate.
-    """
-    import numpy as np
-
-    groups = [np.unique(g, return_inverse=True)[1] for g in fixed_effects]
-
-    def demean(v, w):
-        v = v.copy()
-        for _ in range(1000):
-            old = v.copy()
-            for g in groups:
-                v -= (np.bincount(g, weights=w * v) / np.bincount(g, weights=w))[g]
-            if np.max(np.abs(v - old)) < 1e-10 * max(1.0, np.max(np.abs(v))):
-                break
-        return v
-
-    mu = (y + y.mean()) / 2
-    eta, beta = np.log(mu), np.inf
-    for _ in range(max_iter):
-        z, w = eta + (y - mu) / mu, mu
-        zt, xt = demean(z, w), demean(x, w)
-        b = np.sum(w * xt * zt) / np.sum(w * xt * xt)
-        eta = z - (zt - b * xt)
-        mu = np.exp(eta)
-        if abs(b - beta) < tol:
-            break
-        beta = b
-    e, h = y - mu, np.sum(mu * xt * xt)
-    hc0 = np.sqrt(np.sum((xt * e) ** 2)) / h
-    score = np.bincount(groups[-1], weights=xt * e)
-    n_cl = len(score)
-    clustered = np.sqrt(np.sum(score**2) * n_cl / (n_cl - 1)) / h
-    return b, hc0, clustered
+def test_read_flows_keeps_every_column_and_makes_stata_years_whole_numbers():
+    df = gravity.read_flows(_data("yotov-gravity/Chapter2Application2.dta"))
+    assert len(df) == 99981
+    assert {"exporter", "importer", "pair_id", "year", "trade", "DIST", "RTA"} <= set(df.columns)
+    assert str(df["year"].dtype) == "int64" and df["year"].min() == 1986
 
 
-@pytest.mark.slow
-def test_ppml_with_three_way_fixed_effects_reproduces_yotov_et_al_rta_estimate():
-    """Yotov et al. (2016), ch. 2, application 1: PPML with exporter-year, importer-year and pair
-    fixed effects on 4-year intervals, intra-national flows included: RTA = 0.557, N = 28,482."""
-    import numpy as np
+def test_read_flows_reads_csv_and_parquet_alike(tmp_path):
+    import pandas as pd
 
-    df = gravity.read(_data("yotov-gravity/Chapter2Application2.dta")).filter(
-        pl.col("year").is_in([1986, 1990, 1994, 1998, 2002, 2006])
-    )
-    codes = lambda s: s.cast(pl.Categorical).to_physical().to_numpy()  # noqa: E731
-    exp_year = codes(df["exporter"] + df["year"].cast(pl.String))
-    imp_year = codes(df["importer"] + df["year"].cast(pl.String))
-    pair = df["pair_id"].to_numpy()
-    y, x = df["trade"].to_numpy(), df["rta"].to_numpy().astype(float)
-    # observations in a fixed-effect group whose flows are all zero carry no information (dropped)
-    keep = np.ones(len(y), bool)
-    changed = True
-    while changed:
-        changed = False
-        for g in (exp_year, imp_year, pair):
-            total = np.bincount(g[keep], weights=y[keep], minlength=g.max() + 1)
-            drop = keep & (total[g] == 0)
-            if drop.any():
-                keep &= ~drop
-                changed = True
-    assert keep.sum() == 28482
-    beta, hc0, clustered = _ppml_hdfe(y[keep], x[keep], [exp_year[keep], imp_year[keep], pair[keep]])
-    assert beta == pytest.approx(0.557, abs=5e-4)
-    assert hc0 == pytest.approx(0.056, abs=5e-4)  # heteroskedasticity-robust s.e.
-    assert clustered == pytest.approx(0.102, abs=1e-3)  # clustered on country pairs
+    frame = pd.DataFrame({"exporter": ["KAZ", "CHN"], "importer": ["CHN", "KAZ"], "year": [2020.0, 2020.0],
+                          "trade": [1.5, 2.5]})
+    frame.to_csv(tmp_path / "f.csv", index=False)
+    frame.to_parquet(tmp_path / "f.parquet")
+    a = gravity.read_flows(tmp_path / "f.csv")
+    b = gravity.read_flows(tmp_path / "f.parquet")
+    assert a.equals(b) and a["year"].tolist() == [2020, 2020]
+
+
+def test_read_flows_names_the_file_when_it_cannot_read_it(tmp_path):
+    bad = tmp_path / "flows.xlsx"
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(DataError, match="cannot read '.xlsx'"):
+        gravity.read_flows(bad)
+    cut = tmp_path / "cut.dta"
+    cut.write_bytes(_data("yotov-gravity/Chapter1Application1.dta").read_bytes()[:3000])
+    with pytest.raises(DataError) as e:
+        gravity.read_flows(cut)
+    assert e.value.file == str(cut)
+    with pytest.raises(DataError, match="no such file"):
+        gravity.read_flows(tmp_path / "absent.csv")

@@ -648,13 +648,14 @@ def dependence_risk(
                           "partner": None, "value": r["hhi_normalized"], "threshold": th["hhi_normalized"],
                           "flagged": r["hhi_normalized"] >= th["hhi_normalized"], "note": f"HHI {r['hhi']:.3f}"})
     rows = df.filter((pl.col("iso3_1") == code) & pl.col("iso3_2").is_in(parts))
-    has_trade = all(c in rows.columns for c in ("trade_total", "gdp1", "gdp2"))
+    # trade is in current US$: divide it by GDP in current US$ (World Bank, gdp_usd), never by the
+    # real PPP-based gdp1/gdp2 of isard
+    has_trade = all(c in rows.columns for c in ("trade_total", "gdp_usd1", "gdp_usd2"))
     if has_trade:
-        t = rows.select("year", "iso3_2", "trade_total", "gdp1", "gdp2").drop_nulls()
+        t = rows.select("year", "iso3_2", "trade_total", "gdp_usd1", "gdp_usd2").drop_nulls()
         if t.height:
-            # trade in US$, GDP in US$ million (panel contract)
-            dij = np.asarray(dyadic_dependence(t["trade_total"].to_numpy(), t["gdp1"].to_numpy() * 1e6), dtype=float)
-            dji = np.asarray(dyadic_dependence(t["trade_total"].to_numpy(), t["gdp2"].to_numpy() * 1e6), dtype=float)
+            dij = np.asarray(dyadic_dependence(t["trade_total"].to_numpy(), t["gdp_usd1"].to_numpy()), dtype=float)
+            dji = np.asarray(dyadic_dependence(t["trade_total"].to_numpy(), t["gdp_usd2"].to_numpy()), dtype=float)
             asym = np.asarray(dependence_asymmetry(dij, dji, signed=True), dtype=float)
             for (yr, p), a, b, s in zip(t.select("year", "iso3_2").iter_rows(), dij, dji, asym):
                 flags.append({"source": "panel", "channel": "economy", "year": yr, "indicator": "dyadic_dependence",

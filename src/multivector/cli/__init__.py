@@ -1,18 +1,22 @@
 """The ``multivector`` command: a thin Typer app over the public API.
 
-One module of this package per command family (``data``, ``report``, ``simulate`` …), each with
-a ``register(app)``; this file only wires them together and turns :class:`~multivector.errors.MultivectorError` into a clear
-message and exit status 2 instead of a traceback.
+One module of this package per command family (``data``, ``report``, ``simulate``), each with a
+``register(app)``; shared option types and the parsers that resolve countries, years and output
+files live in :mod:`multivector.cli._common`. This file wires the modules together, and
+:func:`main` turns every user mistake into one clear message and a non-zero exit status instead
+of a traceback: :class:`~multivector.errors.MultivectorError` and command-line errors exit 2,
+Ctrl-C exits 130.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import typer
-from rich.console import Console
 
+from multivector.cli._common import ENVIRONMENT_ERRNOS, errno_of, print_error, reason
 from multivector.errors import MultivectorError
 
 app = typer.Typer(
@@ -26,9 +30,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-err_console = Console(stderr=True)
 
 
 def _version(value: bool) -> None:
@@ -45,42 +48,77 @@ def _root(
 ) -> None:
     """Measure, explain and simulate how a middle power engages several great powers."""
 
-# Modules that add commands to the app. A module that is not there yet is skipped, so that a
-# partial install still has a working CLI.
+
+#: the modules that add commands to the app; every one must import
 _COMMAND_MODULES = (
     "multivector.cli.data",
     "multivector.cli.report",
     "multivector.cli.simulate",
+    "multivector.cli.gravity",
+    "multivector.cli.read",
     "multivector.cli.claims",
 )
 
 for _name in _COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def _usage_error(exc: typer.TyperException) -> None:
+    """One message for a command-line mistake, then the usage line and where to find help."""
     try:
-        _mod = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # pragma: no cover - only while a capability is absent
-        if exc.name != _name:
-            raise
-        continue
-    _mod.register(app)
+        message = exc.format_message()
+    except Exception:  # noqa: BLE001
+        message = str(exc)
+    print_error(message)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return
+    try:
+        usage = ctx.get_usage().removeprefix("Usage:").strip()
+        print_error(f"{usage}\n  help:  {ctx.command_path} --help", label="  usage", style="dim")
+    except Exception:  # noqa: BLE001 - the usage line is a courtesy
+        pass
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and print user errors without a traceback."""
+    """Entry point: run the app; user mistakes get one message and a non-zero exit, never a traceback."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="multivector", standalone_mode=False)
     except MultivectorError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("aborted")
+        print_error("interrupted; nothing was half-written", label="stopped")
         sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
     except SystemExit:
         raise
     except typer.TyperException as exc:  # usage errors (typer's own click) with standalone_mode=False
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
-        sys.exit(getattr(exc, "exit_code", 2))
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer
+            exc.show()
+        else:
+            _usage_error(exc)
+        sys.exit(getattr(exc, "exit_code", 2) or 2)
+    except BrokenPipeError:  # `multivector cite | head`: the reader left; say nothing more
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        sys.exit(1)
+    except MemoryError:
+        print_error("ran out of memory; ask for less (fewer runs, years or countries) or free some memory")
+        sys.exit(2)
+    except OSError as exc:
+        code = errno_of(exc)
+        if code not in ENVIRONMENT_ERRNOS:
+            raise
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print_error(f"{reason(code, exc)}{where}")
+        sys.exit(2)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

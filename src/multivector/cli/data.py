@@ -2,51 +2,40 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from multivector.errors import MultivectorError
+from multivector.cli._common import (
+    TABLE_FORMATS,
+    HomeOpt,
+    console,
+    done,
+    escape,
+    note,
+    out_option,
+    output_file,
+    parse_partners,
+    parse_years,
+    resolve_countries,
+    whole_number,
+    write_table,
+)
+from multivector.errors import MultivectorError, UsageError
 
-# piped output (files, tests, CI logs) is not squeezed into 80 columns
-console = Console(width=None if sys.stdout.isatty() else 160)
 data_app = typer.Typer(help="What is in the local store; import and fetch sources.", no_args_is_help=True)
 
-VERBS = ("un_votes", "alliances", "igos", "capabilities", "gdp", "events", "distance", "trade")
-#: the source each verb needs in the store
-VERB_SOURCE = {"un_votes": "unvotes", "alliances": "atop", "igos": "cow_igo", "capabilities": "cow_nmc",
-               "gdp": "gdp", "events": "icews", "distance": "cow_distance", "trade": "comtrade"}
+def _verb_names() -> list[str]:
+    from multivector.panel.verbs import VERBS
+
+    return [v.name.removeprefix("add_") for v in VERBS if "dyad" in v.kinds]
 
 
-def parse_years(text: str | None, default: tuple[int, int] = (1946, 2019)) -> tuple[int, int]:
-    """'1992-2019' -> (1992, 2019); '2010' -> (2010, 2010)."""
-    if not text:
-        return default
-    try:
-        if "-" in text:
-            a, b = text.split("-", 1)
-            return int(a), int(b)
-        return int(text), int(text)
-    except ValueError:
-        raise MultivectorError(f"--years must look like 1992-2019 or 2010; got {text!r}") from None
-
-
-def _home_callback(home: Optional[Path]) -> None:
-    if home is not None:
-        os.environ["MULTIVECTOR_HOME"] = str(home)
-
-
-HomeOpt = Annotated[
-    Optional[Path],
-    typer.Option("--home", help="Folder of the store (default: $MULTIVECTOR_HOME or the user data folder).",
-                 callback=_home_callback, is_eager=True, show_default=False),
-]
+#: the panel's years when --years is not given
+PANEL_YEARS = (1946, 2019)
 
 
 @data_app.command("status")
@@ -60,14 +49,21 @@ def status(home: HomeOpt = None) -> None:
     for col in ("source", "table", "rows", "coverage", "version", "origin"):
         table.add_column(col, justify="right" if col == "rows" else "left", no_wrap=col != "version")
     for r in prov.iter_rows(named=True):
-        table.add_row(r["source"], r["tbl"], f"{r['rows']:,}", f"{r['coverage_start']}–{r['coverage_end']}",
-                      r["version"], r["origin"])
+        table.add_row(*(escape(str(x)) for x in (r["source"], r["tbl"], f"{r['rows']:,}",
+                                                  f"{r['coverage_start']}–{r['coverage_end']}", r["version"], r["origin"])))
     console.print(table)
     from multivector import sources
 
+    for key in dict.fromkeys(prov["source"].to_list() if prov.height else []):
+        try:
+            notes = sources.get(key).META.notes
+        except MultivectorError:
+            continue
+        if notes:
+            console.print(f"[dim]{key}: {notes}[/]")
     missing = [k for k in sources.available() if k not in set(prov["source"].to_list())] if prov.height else []
     if missing:
-        console.print(f"[dim]not loaded:[/] {', '.join(missing)}  (multivector data fetch SOURCE / data import SOURCE PATH)")
+        console.print(f"[dim]not loaded:[/] {escape(', '.join(missing))}  (multivector data fetch SOURCE / data import SOURCE PATH)")
 
 
 @data_app.command("import")
@@ -88,25 +84,37 @@ def _import(source: str, path: Path, origin: str) -> None:
 
     mod = sources.get(source)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as prog:
-        task = prog.add_task(f"reading {path}", total=None)
+        task = prog.add_task(f"reading {escape(str(path))}", total=None)
         frame = mod.read(path)
-        prog.update(task, description=f"deriving {', '.join(mod.META.tables) or source}")
+        prog.update(task, description=f"deriving {escape(', '.join(mod.META.tables) or source)}")
         tables = mod.derive(frame)
+        if hasattr(mod, "merge"):  # e.g. trade: one publisher's file joins what the store holds
+            prog.update(task, description="merging with the store")
+            tables = mod.merge(tables, default_store())
+        meta = mod.meta_for(tables) if hasattr(mod, "meta_for") else mod.META
         from multivector.starter_pack import observed_coverage
 
         coverage = observed_coverage(source, tables)
         prog.update(task, description="writing to the store")
-        default_store().import_tables(mod.META, tables, origin=origin, input_path=str(path), coverage=coverage)
+        default_store().import_tables(meta, tables, origin=origin, input_path=str(path), coverage=coverage)
     for name, df in tables.items():
-        console.print(f"[green]✓[/] {source}: {name} {df.height:,} rows" + (f", {coverage[0]}–{coverage[1]}" if coverage else ""))
+        done(f"{source}: {name} {df.height:,} rows" + (f", {coverage[0]}–{coverage[1]}" if coverage else ""))
 
 
 @data_app.command("fetch")
 def fetch(
     source: Annotated[str, typer.Argument(help="Source key to download from its canonical release.")],
+    reporters: Annotated[Optional[str], typer.Option("--reporters", help="Reporters, comma-separated (comtrade, trade), e.g. KAZ,UZB.")] = None,
+    partners: Annotated[Optional[str], typer.Option("--partners", help="Partners, comma-separated (comtrade, trade); default: all.")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="Years (comtrade, trade), e.g. 2015-2023 or 2019,2021.")] = None,
     home: HomeOpt = None,
 ) -> None:
-    """Download a source's canonical release (needs internet) and import it."""
+    """Download a source's canonical release (needs internet) and import it.
+
+    `multivector data fetch comtrade --reporters KAZ --partners CHN,RUS --years 2015-2023`;
+    `multivector data fetch trade --reporters KAZ,UZB --years 2021-2024` (IMF IMTS)."""
+    import inspect
+
     from multivector import sources
 
     mod = sources.get(source)
@@ -115,8 +123,14 @@ def fetch(
             f"'{source}' has no live download. Get it from {mod.META.url} and run "
             f"`multivector data import {source} PATH`."
         )
-    with console.status(f"downloading {source} …"):
-        path = mod.fetch()
+    given = {"reporters": reporters, "partners": partners, "years": years}
+    accepted = inspect.signature(mod.fetch).parameters
+    kwargs = {k: v for k, v in given.items() if v is not None and k in accepted}
+    ignored = [f"--{k}" for k, v in given.items() if v is not None and k not in accepted]
+    if ignored:
+        raise MultivectorError(f"'{source}' downloads its whole release; {', '.join(ignored)} apply to comtrade and trade only")
+    with console.status(f"downloading {escape(source)} …"):
+        path = mod.fetch(**kwargs)
     _import(source, Path(path), origin="fetch")
 
 
@@ -124,7 +138,7 @@ def fetch(
 def rebuild(
     from_: Annotated[Path, typer.Option("--from", help="Folder laid out like shared/data with the raw published files.")],
     only: Annotated[Optional[str], typer.Option(help="Only these sources, comma-separated.")] = None,
-    jobs: Annotated[Optional[int], typer.Option(help="Parallel reader processes (default: one per core).")] = None,
+    jobs: Annotated[Optional[int], typer.Option(help="Parallel reader processes, 1 to 64 (default: one per core).", parser=whole_number(1, 64), metavar="INTEGER")] = None,
     home: HomeOpt = None,
 ) -> None:
     """Re-derive the store from raw published files (all starter-pack sources), in one transaction."""
@@ -143,12 +157,12 @@ def rebuild(
             # each source is written into the (one) transaction while the others are still read
             for key, tables, meta, cov in iter_build(from_, keys, jobs):
                 built.append(key)
-                prog.update(task, description=f"read {key}")
+                prog.update(task, description=f"read {escape(key)}")
                 prog.advance(task)
                 yield meta, tables, cov, str(from_)
 
         default_store().import_many(items(), origin="rebuild")
-    console.print(f"[green]✓[/] rebuilt {len(built)} sources from {from_}")
+    done(f"rebuilt {len(built)} sources from {from_}")
 
 
 @data_app.command("reset")
@@ -166,7 +180,7 @@ class Format(str, Enum):
 
 
 def cite(
-    sources_: Annotated[Optional[list[str]], typer.Argument(metavar="[SOURCES]...", help="Sources to cite (default: all).")] = None,
+    sources_: Annotated[Optional[list[str]], typer.Argument(metavar="SOURCES", help="Sources to cite (default: all).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="bibtex or text")] = Format.bibtex,
 ) -> None:
     """Print what you must cite: BibTeX (default) or text with licences."""
@@ -179,16 +193,16 @@ def cite(
     from multivector import sources
 
     for key, cit, lic in citations.text_for(keys or [*sources.available(), "gw_states"]):
-        console.print(f"[bold]{key}[/]: {cit} [dim](licence: {lic})[/]")
+        console.print(f"[bold]{escape(key)}[/]: {escape(cit)} [dim](licence: {escape(lic)})[/]")
 
 
 def panel(
-    countries: Annotated[str, typer.Argument(help="Country or countries (comma-separated; names, ISO3, COW codes, groups such as C5). 'all' for every state.")],
-    partners: Annotated[Optional[str], typer.Option("--partners", "-p", help="Partners, comma-separated (default: every state). EU is one aggregated partner.")] = None,
-    years: Annotated[Optional[str], typer.Option("--years", "-y", help="e.g. 1992-2019")] = None,
-    verbs: Annotated[str, typer.Option("--add", help=f"Verbs to apply, comma-separated, from: {', '.join(VERBS)}; 'all' = every verb whose data is loaded.")] = "all",
+    countries: Annotated[str, typer.Argument(metavar="COUNTRIES", help="Country or countries (comma-separated; names, ISO3, COW codes, groups such as C5). 'all' for every state.")],
+    partners: Annotated[Optional[str], typer.Option("--partners", "-p", metavar="CODES", help="Partners, comma-separated (default: every state). EU is one aggregated partner.")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", "-y", metavar="FIRST-LAST", help="Calendar years, e.g. 1992-2019 (default 1946-2019).")] = None,
+    verbs: Annotated[str, typer.Option("--add", metavar="VERBS", help="Verbs to apply, comma-separated (un_votes, alliances, igos, capabilities, gdp, events, trade, distance …; see multivector.panel.VERBS); 'all' = every verb whose data is loaded.")] = "all",
     undirected: Annotated[bool, typer.Option("--undirected", help="One row per unordered pair.")] = False,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write .parquet or .csv; without it a preview is printed.")] = None,
+    out: Annotated[Optional[str], out_option("Write .parquet, .csv, .json or .ndjson (the format follows the extension); without it a preview is printed.")] = None,
     home: HomeOpt = None,
 ) -> None:
     """Build a dyad-year panel, e.g. `multivector panel KAZ --partners CHN,RUS,USA,EU,TUR --years 1992-2019 -o panel.parquet`."""
@@ -197,44 +211,52 @@ def panel(
     from rich.progress import Progress
 
     import multivector as mv
-    from multivector.store import default_store
 
-    yrs = parse_years(years)
-    cs = None if countries.lower() == "all" else countries
-    if verbs == "all":
-        store = default_store()
-        chosen = [v for v in VERBS if store.coverage(VERB_SOURCE[v]) is not None]
+    # everything the user typed is checked and resolved before any work starts
+    yrs = parse_years(years, PANEL_YEARS)
+    cs = resolve_countries(countries)
+    parts = parse_partners(partners)
+    target = output_file(out, TABLE_FORMATS, example="panel.parquet")
+    if undirected and parts and "EU" in parts:
+        raise UsageError("--undirected cannot aggregate the EU as one partner; leave EU out or drop --undirected")
+    known = _verb_names()
+    if verbs.strip().lower() == "all":
+        chosen = known
     else:
-        chosen = [v.strip() for v in verbs.split(",") if v.strip()]
-        bad = [v for v in chosen if v not in VERBS]
-        if bad:
-            raise MultivectorError(f"unknown verb(s) {', '.join(bad)}; choose from {', '.join(VERBS)}")
+        chosen = list(dict.fromkeys(v.strip().removeprefix("add_") for v in verbs.split(",") if v.strip()))
+        bad = [v for v in chosen if v not in known]
+        if bad or not chosen:
+            shown = ", ".join(repr(b) for b in bad) if bad else "nothing"
+            raise UsageError(f"--add: unknown verb(s) {shown}; choose from {', '.join(known)}, or 'all'")
     t0 = time.perf_counter()
     with Progress(console=console, transient=True) as prog:
         task = prog.add_task("building dyad-years", total=len(chosen) + 1)
-        p = mv.dyad_years(cs, partners=partners, years=yrs, directed=not undirected)
+        p = mv.dyad_years(cs, partners=parts, years=yrs, directed=not undirected)
         prog.advance(task)
         for v in chosen:
             prog.update(task, description=f"add_{v}")
-            p = getattr(p, f"add_{v}")()
+            if verbs.strip().lower() == "all":
+                p = p.add_loaded([f"add_{v}"])  # skipped, with the reason, when its source is not loaded
+            else:
+                p = getattr(p, f"add_{v}")()
             prog.advance(task)
         df = p.df
     secs = time.perf_counter() - t0
-    if out:
-        p.write(out)
-        console.print(f"[green]✓[/] wrote {df.height:,} rows × {df.width} columns to {out} in {secs:.2f} s")
+    if target:
+        write_table(df, target)
+        done(f"wrote {df.height:,} rows × {df.width} columns to {target.path} in {secs:.2f} s")
     else:
-        console.print(df)
+        console.print(escape(str(df)), highlight=False)
     cov = p.coverage()
     gaps = cov.filter(cov["panel_years_null"] != "none")
     for r in gaps.iter_rows(named=True):
-        console.print(f"[yellow]note:[/] {r['source']} ({r['columns']}) is null for {r['panel_years_null']} — outside its coverage {r['coverage_start']}–{r['coverage_end']}")
-    console.print(f"[dim]cite: multivector cite {' '.join(p.sources)}[/]")
+        note(f"{r['source']} ({r['columns']}) is null for {r['panel_years_null']} — outside its coverage {r['coverage_start']}–{r['coverage_end']}")
+    console.print(f"[dim]cite: multivector cite {escape(' '.join(p.sources))}[/]")
 
 
 def country(
-    query: Annotated[list[str], typer.Argument(help="Names or codes to resolve.")],
-    year: Annotated[Optional[int], typer.Option(help="Year for COW/GW codes.")] = None,
+    query: Annotated[list[str], typer.Argument(metavar="NAMES", help="Names or codes to resolve.")],
+    year: Annotated[Optional[int], typer.Option(help="Year for COW/GW codes (1816 or later).", parser=whole_number(1816, 2100), metavar="INTEGER")] = None,
 ) -> None:
     """Resolve names and codes: ISO3, COW and Gleditsch–Ward codes, groups."""
     from multivector import countries as C
@@ -245,12 +267,12 @@ def country(
     for q in query:
         iso = C.resolve(q, year=year)
         if C.is_group(iso):
-            table.add_row(q, iso, C.name(iso), "", "", ", ".join(C.group_members(iso, year)))
+            table.add_row(escape(q), iso, escape(C.name(iso)), "", "", ", ".join(C.group_members(iso, year)))
             continue
         groups = [k for k, g in C.GROUPS.items() if iso in g.members_in(year)]
         cow = C.to_ccode(iso, year)
         gw = C.to_gwcode(iso, year)
-        table.add_row(q, iso, C.name(iso), str(cow or ""), str(gw or ""), ", ".join(groups))
+        table.add_row(escape(q), iso, escape(C.name(iso)), str(cow or ""), str(gw or ""), ", ".join(groups))
     console.print(table)
 
 

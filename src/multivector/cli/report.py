@@ -2,118 +2,150 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from multivector.errors import MultivectorError
+from multivector.cli._common import (
+    TABLE_FORMATS,
+    Output,
+    PartnersOpt,
+    YearsOpt,
+    check_folder,
+    console,
+    done,
+    escape,
+    note,
+    out_option,
+    output_file,
+    parse_partners,
+    parse_years,
+    resolve_state,
+    write_table,
+    write_text,
+    written_atomically,
+)
+from multivector.errors import UsageError
 
-console = Console()
-index_app = typer.Typer(help="Indices as tables: balance, alignment, dependence (print, or write CSV/Parquet).",
+index_app = typer.Typer(help="Indices as tables: balance, alignment, dependence (print, or write CSV, Parquet or JSON).",
                         no_args_is_help=True)
 
-PartnersOpt = Annotated[Optional[str], typer.Option(
-    "--partners", "-p", help="Great powers, comma-separated (default: CHN,RUS,USA,EU,TUR or $MULTIVECTOR_GREAT_POWERS).")]
-YearsOpt = Annotated[Optional[str], typer.Option("--years", "-y", help="First-last year, e.g. 1992-2019.")]
+#: index years when --years is not given (one country / every state)
+INDEX_YEARS = (1992, 2019)
+#: trade by partner runs to 2023
+DEPENDENCE_YEARS = (1992, 2023)
+ALL_YEARS = (1946, 2019)
 
 
-def _years(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
-    from multivector.cli.data import parse_years
+def _powers(partners: str | None, focus: str | None = None) -> tuple[list[str], str | None]:
+    """The great powers (given, or the default set) and the focus power among them, resolved once."""
+    from multivector.countries import great_powers
 
-    return parse_years(text, default)
-
-
-def _partners(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts:
-        raise MultivectorError("--partners is empty; give codes such as CHN,RUS,USA")
-    return parts
+    parts = great_powers(parse_partners(partners))
+    fc = None
+    if focus is not None:
+        if not focus.strip():
+            raise UsageError("--focus is empty; give one of the powers, e.g. CHN")
+        fc = parse_partners(focus, "--focus")[0]
+        if fc not in parts:
+            raise UsageError(f"--focus {fc} is not among the powers ({', '.join(parts)}); add it to --partners or pick one of them")
+    return parts, fc
 
 
 def report(
-    country: Annotated[str, typer.Argument(help="The middle power: a name, ISO3/ISO2 or COW code (KAZ, Uzbekistan, 552).")],
+    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="The middle power: a name, ISO3/ISO2 or COW code (KAZ, Uzbekistan, 552).")],
     partners: PartnersOpt = None,
     years: YearsOpt = None,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="HTML file to write (default: multivector-report-<ISO3>.html here).")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to PDF (needs Chromium at /usr/bin/chromium).")] = False,
-    focus: Annotated[Optional[str], typer.Option("--focus", help="The power whose ties are tested as additive or subtractive (default: CHN if in the set).")] = None,
+    out: Annotated[Optional[str], out_option(
+        "Where to write: a .html file, a .pdf file (needs Chromium), or a folder "
+        "(multivector-report-<ISO3>.html inside it). Default: multivector-report-<ISO3>.html here.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to PDF beside the HTML (needs Chromium and the pdf extra).")] = False,
+    focus: Annotated[Optional[str], typer.Option("--focus", metavar="CODE", help="The power whose ties are tested as additive or subtractive (default: CHN if in the set).")] = None,
 ) -> None:
     """Write the country report: one self-contained HTML file that works offline.
 
     Examples: `multivector report KAZ`; `multivector report UZB`;
-    `multivector report VNM --partners CHN,USA,RUS,JPN,IND`.
+    `multivector report VNM --partners CHN,USA,RUS,JPN,IND`; `multivector report KAZ -o kaz.pdf`.
     """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from multivector.countries import resolve
     from multivector.report.build import DEFAULT_YEARS, build_report
 
-    code = resolve(country, allow_groups=False)
-    yrs = _years(years, DEFAULT_YEARS)
-    path = out or Path(f"multivector-report-{code}.html")
-    if path.suffix.lower() not in (".html", ".htm"):
-        path = path.with_suffix(".html") if path.suffix == "" else path
+    # everything the user typed is checked before the report is built
+    code = resolve_state(country)
+    yrs = parse_years(years, DEFAULT_YEARS)
+    parts, fc = _powers(partners, focus)
+    default_name = f"multivector-report-{code}.html"
+    target = output_file(out, ("html", "pdf"), example=default_name, folder_name=default_name) or Output(Path(default_name), "html")
+    check_folder(target.path)
+    html_path = target.path if target.format == "html" else (target.beside(".html") if pdf else None)
+    pdf_path = target.path if target.format == "pdf" else (target.beside(".pdf") if pdf else None)
+    if pdf_path is not None:
+        from multivector.report.pdf import check_pdf_support
+
+        check_pdf_support()
+
     steps = ["checking the store", "building the panel", "computing the balance index",
              "alignment, security, institutions, events", "reported trade and the timeline", "testing the hypotheses",
-             "coverage and citations", "snapshot", "drawing the charts", "writing the HTML"]
+             "coverage and citations", "snapshot", "drawing the charts", "writing the report"]
     t0 = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True) as prog:
-        task = prog.add_task(f"report {code}", total=len(steps) + (1 if pdf else 0))
+        task = prog.add_task(f"report {code}", total=len(steps) + (1 if pdf_path else 0))
         seen: list[str] = []
 
         def step(name: str) -> None:
             if seen:
                 prog.advance(task)
             seen.append(name)
-            prog.update(task, description=f"{code}: {name}")
+            prog.update(task, description=f"{code}: {escape(name)}")
 
-        rep = build_report(code, partners=_partners(partners), years=yrs, focus=focus, progress=step)
-        step("writing the HTML")
-        written = rep.write_html(path)
-        if pdf:
+        rep = build_report(code, partners=parts, years=yrs, focus=fc, progress=step)
+        step("writing the report")
+        html = rep.html()
+        if html_path is not None:
+            write_text(html_path, html)
+        if pdf_path is not None:
             step("printing to PDF")
-            pdf_path = rep.write_pdf(written.with_suffix(".pdf"), html_path=written)
+            from multivector.report.pdf import html_to_pdf
+
+            with tempfile.TemporaryDirectory(prefix="multivector-report-") as tmpdir:
+                source = html_path or write_text(Path(tmpdir) / f"{code}.html", html)
+                with written_atomically(pdf_path) as tmp:
+                    html_to_pdf(source, tmp)
         prog.advance(task)
     secs = time.perf_counter() - t0
-    size = written.stat().st_size / 1e6
-    console.print(f"[green]✓[/] report for {rep.country_name} ({code}) vs {', '.join(rep.partners)}, "
-                  f"{rep.years[0]}–{rep.years[1]}, in {secs:.1f} s")
-    console.print(f"  HTML: [bold]{written.resolve()}[/] ({size:.1f} MB, works offline)")
-    if pdf:
-        console.print(f"  PDF:  [bold]{pdf_path.resolve()}[/]")
+    done(f"report for {rep.country_name} ({code}) vs {', '.join(rep.partners)}, {rep.years[0]}–{rep.years[1]}, in {secs:.1f} s")
+    if html_path is not None:
+        size = html_path.stat().st_size / 1e6 if html_path.is_file() else len(html) / 1e6
+        console.print(f"  HTML: [bold]{escape(str(html_path.resolve()))}[/] ({size:.1f} MB, works offline)", highlight=False)
+    if pdf_path is not None:
+        console.print(f"  PDF:  [bold]{escape(str(pdf_path.resolve()))}[/]", highlight=False)
     for sec, notes in rep.notes.items():
         for n in notes:
             if sec in ("snapshot", "coverage") and n.startswith(("Not loaded", f"{code} is itself")):
-                console.print(f"[yellow]note:[/] {n}")
+                note(n)
 
 
 # ------------------------------------------------------------------------------------ index
 
-def _print_or_write(df, out: Path | None, title: str, columns: list[str] | None = None, max_rows: int = 60) -> None:
-    import polars as pl
+IndexOut = Annotated[Optional[str], out_option(
+    "Write .csv, .parquet, .json or .ndjson (the format follows the extension); without it a table is printed.")]
 
-    if out is not None:
-        suf = out.suffix.lower()
-        if suf == ".csv":
-            flat = df.with_columns([pl.col(c).cast(pl.String) for c, t in df.schema.items() if isinstance(t, (pl.List, pl.Struct))])
-            flat.write_csv(out)
-        elif suf in (".parquet", ".pq"):
-            df.write_parquet(out)
-        else:
-            raise MultivectorError(f"cannot write '{out}': use a .csv or .parquet file name")
-        console.print(f"[green]✓[/] wrote {df.height:,} rows × {df.width} columns to {out}")
+
+def _print_or_write(df, target: Output | None, title: str, columns: list[str] | None = None, max_rows: int = 60) -> None:
+    if target is not None:
+        write_table(df, target)
+        done(f"wrote {df.height:,} rows × {df.width} columns to {target.path}")
         return
     cols = [c for c in (columns or df.columns) if c in df.columns]
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=escape(title), show_lines=False, header_style="bold")
     for c in cols:
-        table.add_column(c.replace("_", " "), justify="right" if df.schema[c].is_numeric() else "left")
+        table.add_column(escape(c.replace("_", " ")), justify="right" if df.schema[c].is_numeric() else "left")
     for row in df.head(max_rows).iter_rows(named=True):
         cells = []
         for c in cols:
@@ -123,36 +155,30 @@ def _print_or_write(df, out: Path | None, title: str, columns: list[str] | None 
             elif isinstance(v, float):
                 cells.append(f"{v:.3f}")
             else:
-                cells.append(str(v))
+                cells.append(escape(str(v)))
         table.add_row(*cells)
     console.print(table)
     if df.height > max_rows:
         console.print(f"[dim]first {max_rows} of {df.height:,} rows; write them all with -o out.csv[/]")
 
 
-def _panel(country: str, partners: list[str] | None, yrs: tuple[int, int], verbs: tuple[str, ...]):
+def _panel(country: str | None, parts: list[str], yrs: tuple[int, int], verbs: tuple[str, ...]):
+    """The dyad-year panel of ``country`` (None: every state) with ``parts``, already resolved."""
     import multivector as mv
-    from multivector.countries import great_powers
-    from multivector.errors import PanelError, StoreError
 
-    parts = great_powers(partners)
-    cs = None if country.lower() == "all" else country
-    p = mv.dyad_years(cs, partners=parts, years=yrs)
-    for v in verbs:
-        try:
-            p = getattr(p, v)()
-        except (PanelError, StoreError) as exc:
-            if v != "add_trade":  # trade by partner is optional (not in the starter pack)
-                console.print(f"[yellow]note:[/] skipped {v}: {exc}")
-    return p, parts
+    p = mv.dyad_years(country, partners=parts, years=yrs).add_loaded(verbs)
+    for v, why in p.skipped:
+        if v != "add_trade":  # trade by partner is optional
+            note(f"skipped {v}: {why}")
+    return p
 
 
 @index_app.command("balance")
 def index_balance(
-    country: Annotated[str, typer.Argument(help="The middle power (KAZ), or 'all' for every state.")],
+    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="The middle power (KAZ), or 'all' for every state.")],
     partners: PartnersOpt = None,
     years: YearsOpt = None,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write .csv or .parquet; without it a table is printed.")] = None,
+    out: IndexOut = None,
     ci: Annotated[bool, typer.Option("--ci/--no-ci", help="Bootstrap intervals for count channels (one country only).")] = True,
 ) -> None:
     """The multi-vector balance index (this project's construction) per year and channel.
@@ -160,68 +186,90 @@ def index_balance(
     `multivector index balance KAZ -o balance.csv`; `multivector index balance all --years 1946-2019 -o all.parquet`.
     """
     from multivector.analysis import balance_table
-    from multivector.countries import resolve
     from multivector.indices import balance_index
 
-    yrs = _years(years, (1992, 2019) if country.lower() != "all" else (1946, 2019))
-    p, parts = _panel(country, _partners(partners), yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_trade"))
-    if country.lower() == "all":
+    every = country.strip().lower() == "all"
+    code = None if every else resolve_state(country, command="index balance")
+    yrs = parse_years(years, ALL_YEARS if every else INDEX_YEARS)
+    parts, _ = _powers(partners)
+    target = output_file(out, TABLE_FORMATS, example="balance.csv")
+    p = _panel(code, parts, yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_trade"))
+    if code is None:
         df = balance_table(p.df, parts)
         title = f"Balance of every state vs {', '.join(parts)}, {yrs[0]}–{yrs[1]}"
     else:
-        code = resolve(country, allow_groups=False)
         parts = [x for x in parts if x != code]
         df = balance_index(p.df, code, parts, ci=ci)
         title = f"Balance of {code} vs {', '.join(parts)}, {yrs[0]}–{yrs[1]} (this project's index; 1 = even)"
-    _print_or_write(df, out, title)
+    _print_or_write(df, target, title)
 
 
 @index_app.command("alignment")
 def index_alignment(
-    country: Annotated[str, typer.Argument(help="The middle power (KAZ).")],
+    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="The middle power (KAZ).")],
     partners: PartnersOpt = None,
     years: YearsOpt = None,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write .csv or .parquet; without it a table is printed.")] = None,
+    out: IndexOut = None,
 ) -> None:
     """UN vote agreement (Voeten) and ideal-point distance (Bailey–Strezhnev–Voeten) with each power."""
     import polars as pl
 
-    from multivector.countries import resolve
-
-    code = resolve(country, allow_groups=False)
-    p, parts = _panel(code, _partners(partners), _years(years, (1992, 2019)), ("add_un_votes",))
+    code = resolve_state(country, command="index alignment")
+    yrs = parse_years(years, INDEX_YEARS)
+    parts, _ = _powers(partners)
+    target = output_file(out, TABLE_FORMATS, example="alignment.csv")
+    p = _panel(code, parts, yrs, ("add_un_votes",))
     df = p.df.select(pl.col("iso3_1").alias("country"), pl.col("iso3_2").alias("partner"), "year",
                      "un_joint_votes", "un_agree", "idealpoint_dist").sort(["partner", "year"])
-    _print_or_write(df, out, f"Alignment of {code} with {', '.join(parts)}")
+    _print_or_write(df, target, f"Alignment of {code} with {', '.join(parts)}")
 
 
 @index_app.command("dependence")
 def index_dependence(
-    country: Annotated[str, typer.Argument(help="The middle power (KAZ).")],
+    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="The middle power (KAZ).")],
     partners: PartnersOpt = None,
     years: YearsOpt = None,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write .csv or .parquet; without it a table is printed.")] = None,
+    out: IndexOut = None,
 ) -> None:
-    """Concentration of engagement across the powers (shares, HHI) with the dependence-risk flags."""
-    from multivector.analysis import dependence_risk
-    from multivector.countries import resolve
-    from multivector.errors import StoreError
-    from multivector.store import default_store
+    """Trade dependence on each power from both reporters side by side: partner share, trade/GDP
+    (current US$) and the HHI of all partners, as the country reports its trade and as each partner does;
+    then the dependence-risk flags over all channels.
 
-    code = resolve(country, allow_groups=False)
-    p, parts = _panel(code, _partners(partners), _years(years, (1992, 2019)),
-                      ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_gdp", "add_trade"))
-    try:
-        reported = default_store().table("reported_trade")
-    except StoreError:
-        reported = None
-    res = dependence_risk(p.df, code, [x for x in parts if x != code], reported=reported)
-    _print_or_write(res.estimates, out, f"Dependence flags for {code} (thresholds: multivector.analysis.THRESHOLDS)",
+    `multivector index dependence KAZ --years 2000-2023 -o dependence.csv`
+    """
+    import polars as pl
+
+    from multivector.analysis import dependence_risk
+    from multivector.indices.dependence import concentration_both_sides, mirror_flows, trade_dependence
+    from multivector.panel.add_trade import CIF_FOB
+    from multivector.panel.facts import reported_trade
+    from multivector.panel.trade import partner_flows, world_totals
+
+    code = resolve_state(country, command="index dependence")
+    yrs = parse_years(years, DEPENDENCE_YEARS)
+    parts, _ = _powers(partners)
+    parts = [x for x in parts if x != code]
+    target = output_file(out, TABLE_FORMATS, example="dependence.csv")
+    p = _panel(code, parts, yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_gdp", "add_trade"))
+    totals = world_totals(code, p.store)
+    conc = concentration_both_sides(mirror_flows(partner_flows(code, p.store), code), totals=totals)
+    df = trade_dependence(p.df, totals=totals, concentration=conc).filter(pl.col("year").is_between(*yrs))
+    cols = ["partner", "year", "trade_reported", "trade_mirror", "gap_pct", "share_reported", "share_mirror",
+            "trade_gdp_reported", "trade_gdp_mirror", "hhi_reported", "hhi_mirror"]
+    if target is None:
+        df = df.with_columns([(pl.col(c) / 1e9).alias(c) for c in ("trade_reported", "trade_mirror")])
+    _print_or_write(df, target, f"Trade dependence of {code} on {', '.join(parts)} — reported by {code} vs by each partner "
+                    "(trade in US$ bn when printed; shares of its world trade; trade/GDP in current US$)", cols)
+    if target is not None:
+        return
+    console.print(f"[dim]reported = {code}'s own customs figures; mirror = the partner's figures for the same flows. "
+                  f"They differ: {escape(CIF_FOB)}. Sources per value: -o file.csv (trade_source, mirror_source).[/]")
+    res = dependence_risk(p.df, code, parts, reported=reported_trade(code, parts, p.store))
+    _print_or_write(res.estimates, None, f"Dependence flags for {code} (thresholds: multivector.analysis.THRESHOLDS)",
                     ["source", "channel", "year", "indicator", "partner", "value", "threshold", "flagged", "note"])
-    if out is None:
-        console.print(res.lead)
-        for pt in res.points:
-            console.print(f"• {pt}")
+    console.print(escape(res.lead))
+    for pt in res.points:
+        console.print(f"• {escape(pt)}")
 
 
 def register(app: typer.Typer) -> None:

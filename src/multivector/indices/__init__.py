@@ -36,13 +36,17 @@ from multivector.indices.balance import (
 )
 from multivector.indices.dependence import (
     add_partner_share,
+    concentration_both_sides,
     dependence_asymmetry,
     dyadic_dependence,
     effective_number_of_partners,
     hhi,
+    mirror_flows,
     normalized_hhi,
     partner_concentration,
     partner_share,
+    product_concentration,
+    trade_dependence,
     trade_salience,
     trade_symmetry,
     weak_link_dependence,
@@ -69,6 +73,7 @@ __all__ = [
     # dependence
     "partner_share", "hhi", "normalized_hhi", "effective_number_of_partners", "dyadic_dependence",
     "dependence_asymmetry", "weak_link_dependence", "trade_salience", "trade_symmetry",
+    "mirror_flows", "concentration_both_sides", "trade_dependence", "product_concentration",
     "add_partner_share", "partner_concentration",
     # alignment
     "VOTE_CODES", "vote_codes", "vote_agreement", "s_score", "vote_table", "chance_corrected_agreement",

@@ -1,5 +1,10 @@
 """Dependence and concentration indices: partner share, HHI, effective number of partners,
-dyadic dependence and asymmetry (Oneal & Russett 1997), trade salience and symmetry (Barbieri 1996).
+dyadic dependence and asymmetry (Oneal & Russett 1997), trade salience and symmetry (Barbieri 1996),
+and the same measures computed from **both reporters' figures side by side** (:func:`trade_dependence`,
+:func:`concentration_both_sides`): a country's own customs data and its partners' mirror reports
+of the same flows differ (CIF/FOB valuation, timing, transit, re-exports), so each measure is
+given twice and never averaged. Trade-to-GDP ratios use GDP in current US$ (World Bank), the unit
+of the trade figures — never the PPP-based real GDP of isard.
 
 Array functions take numpy arrays, lists or polars Series; missing values (``None``/NaN) are left
 out of the computation, never read as 0. Frame functions (:func:`add_partner_share`,
@@ -28,6 +33,10 @@ __all__ = [
     "trade_symmetry",
     "add_partner_share",
     "partner_concentration",
+    "mirror_flows",
+    "concentration_both_sides",
+    "trade_dependence",
+    "product_concentration",
 ]
 
 
@@ -228,3 +237,125 @@ def partner_concentration(
         .select([*by, "n_partners", "total", "hhi", "hhi_normalized", "effective_partners", "top_partner", "top_share"])
     )
     return out
+
+
+# ------------------------------------------------------------------------------- both reporters
+
+def mirror_flows(by_partner: Any, country: str) -> pl.DataFrame:
+    """A country's trade with each partner as it reports it and as the partner reports it.
+
+    Input: the store's ``trade_by_partner`` (iso3_1 reporter, iso3_2 partner, year, exports_usd,
+    imports_usd, …). Output per (partner, year): ``exports_reported``/``imports_reported``/
+    ``total_reported`` (the country's own figures) and ``exports_mirror`` (the partner's imports
+    from the country), ``imports_mirror`` (the partner's exports to it), ``total_mirror``; null
+    where a side did not report (a total needs both flows). Pure; no averaging.
+    """
+    t = to_polars(by_partner, "trade table")
+    require_columns(t, ["iso3_1", "iso3_2", "year", "exports_usd", "imports_usd"], "mirror_flows")
+    own = t.filter(pl.col("iso3_1") == country).select(
+        pl.col("iso3_2").alias("partner"), "year",
+        pl.col("exports_usd").alias("exports_reported"), pl.col("imports_usd").alias("imports_reported"))
+    mirror = t.filter(pl.col("iso3_2") == country).select(
+        pl.col("iso3_1").alias("partner"), "year",
+        pl.col("imports_usd").alias("exports_mirror"), pl.col("exports_usd").alias("imports_mirror"))
+    out = own.join(mirror, on=["partner", "year"], how="full", coalesce=True)
+    for c in ("exports_reported", "imports_reported", "exports_mirror", "imports_mirror"):
+        _check_nonnegative(out[c].cast(pl.Float64).to_numpy(), c)
+    return out.with_columns(
+        (pl.col("exports_reported") + pl.col("imports_reported")).alias("total_reported"),
+        (pl.col("exports_mirror") + pl.col("imports_mirror")).alias("total_mirror"),
+    ).sort(["partner", "year"])
+
+
+def concentration_both_sides(flows: Any, totals: Any | None = None, min_coverage: float = 0.8) -> pl.DataFrame:
+    """HHI of a country's trade across all its partners, once from its own figures and once from the
+    partners' mirror figures: per year ``hhi_reported``, ``hhi_mirror`` (Σ s², Hirschman 1945),
+    ``partners_reported``, ``partners_mirror`` (partners with a total), ``effective_partners_*`` (1/H)
+    and the top partner of each. Input: :func:`mirror_flows`. Partners missing on a side are left
+    out of that side's shares (not read as 0).
+
+    With ``totals`` (the country's reported trade with the world, store table ``trade_totals``),
+    ``coverage_*`` = the side's partner figures summed ÷ that world total, and a side's HHI is null
+    when its coverage is below ``min_coverage``: an HHI over the few partners that happen to report
+    (e.g. mirror figures after 2020, when only national tables exist) would be an artefact.
+    """
+    f = to_polars(flows, "flows")
+    out = None
+    for side in ("reported", "mirror"):
+        c = partner_concentration(f.select("year", "partner", pl.col(f"total_{side}").alias("v")), "v",
+                                  by=("year",), partner="partner")
+        c = c.select("year", pl.col("total").alias(f"_sum_{side}"), pl.col("hhi").alias(f"hhi_{side}"),
+                     pl.col("n_partners").alias(f"partners_{side}"),
+                     pl.col("effective_partners").alias(f"effective_partners_{side}"),
+                     pl.col("top_partner").alias(f"top_partner_{side}"), pl.col("top_share").alias(f"top_share_{side}"))
+        out = c if out is None else out.join(c, on="year", how="full", coalesce=True)
+    if totals is not None:
+        t = to_polars(totals, "totals")
+        require_columns(t, ["year", "exports_usd", "imports_usd"], "concentration_both_sides (totals)")
+        out = out.join(t.select("year", (pl.col("exports_usd") + pl.col("imports_usd")).alias("_world")), on="year", how="left")
+        for side in ("reported", "mirror"):
+            cov = pl.when(pl.col("_world") > 0).then(pl.col(f"_sum_{side}") / pl.col("_world"))
+            ok = cov >= min_coverage
+            out = out.with_columns(cov.alias(f"coverage_{side}")).with_columns(
+                [pl.when(ok).then(pl.col(c)).otherwise(None).alias(c)
+                 for c in (f"hhi_{side}", f"effective_partners_{side}", f"top_partner_{side}", f"top_share_{side}")])
+        out = out.drop("_world")
+    return out.drop("_sum_reported", "_sum_mirror").sort("year")
+
+
+def trade_dependence(dyads: Any, totals: Any | None = None, concentration: Any | None = None) -> pl.DataFrame:
+    """Dependence of side 1 on each partner, from both reporters' figures side by side.
+
+    ``dyads``: panel rows with ``iso3_1``, ``iso3_2``, ``year``, ``trade_total``, ``mirror_total`` and
+    ``gdp_usd1`` (after ``add_trade()`` and ``add_gdp()``; a group partner such as the EU is the sum of
+    its members). ``totals``: the store's ``trade_totals`` (the country's trade with the world as it
+    reports it), the denominator of the partner shares. Per (country, partner, year):
+
+    * ``share_reported`` = T_ij / T_i·  and ``share_mirror`` = T^m_ij / T_i· — partner share
+      (Hirschman 1945), with T_ij the country's own figure, T^m_ij the partner's, T_i· the country's
+      reported world total;
+    * ``trade_gdp_reported`` = T_ij / GDP_i and ``trade_gdp_mirror`` = T^m_ij / GDP_i — dyadic
+      dependence (Oneal & Russett 1997), GDP in current US$;
+    * ``gap_pct`` = (T^m_ij − T_ij) / T_ij · 100 — how far the two reports differ;
+    * with ``concentration`` (:func:`concentration_both_sides`), the year's HHI on each side.
+
+    Null wherever an input is missing: no side's figure stands in for the other's.
+    """
+    d = to_polars(dyads)
+    require_columns(d, ["iso3_1", "iso3_2", "year", "trade_total", "mirror_total", "gdp_usd1"], "trade_dependence",
+                    "build the panel with .add_trade().add_gdp() (World Bank GDP in current US$ loaded)")
+    for c in ("trade_total", "mirror_total"):
+        _check_nonnegative(d[c].cast(pl.Float64).to_numpy(), c)
+    out = d.select(
+        pl.col("iso3_1").alias("country"), pl.col("iso3_2").alias("partner"), "year",
+        pl.col("trade_total").alias("trade_reported"), pl.col("mirror_total").alias("trade_mirror"),
+        *[pl.col(c) for c in ("trade_source", "mirror_source") if c in d.columns],
+        pl.col("gdp_usd1").alias("gdp_usd"),
+    )
+    if totals is not None:
+        t = to_polars(totals, "totals")
+        require_columns(t, ["iso3", "year", "exports_usd", "imports_usd"], "trade_dependence (totals)")
+        t = t.select(pl.col("iso3").alias("country"), "year", (pl.col("exports_usd") + pl.col("imports_usd")).alias("world_total"))
+        out = out.join(t, on=["country", "year"], how="left")
+        share = lambda c: pl.when(pl.col("world_total") > 0).then(pl.col(c) / pl.col("world_total"))  # noqa: E731
+        out = out.with_columns(share("trade_reported").alias("share_reported"), share("trade_mirror").alias("share_mirror"))
+    gdp = lambda c: pl.when(pl.col("gdp_usd") > 0).then(pl.col(c) / pl.col("gdp_usd"))  # noqa: E731
+    out = out.with_columns(
+        gdp("trade_reported").alias("trade_gdp_reported"), gdp("trade_mirror").alias("trade_gdp_mirror"),
+        pl.when(pl.col("trade_reported") > 0)
+        .then((pl.col("trade_mirror") - pl.col("trade_reported")) / pl.col("trade_reported") * 100).alias("gap_pct"),
+    )
+    if concentration is not None:
+        out = out.join(to_polars(concentration, "concentration").select("year", "hhi_reported", "hhi_mirror"), on="year", how="left")
+    return out.sort(["partner", "year"])
+
+
+def product_concentration(products: Any, by: Sequence[str] = ("reporter", "partner", "year", "flow"),
+                          product: str = "cmd_code", value: str = "value_usd") -> pl.DataFrame:
+    """Concentration of a flow across products (e.g. HS chapters from UN Comtrade): HHI Σ s_p² over
+    products, the effective number of products 1/H and the top product with its share (Hirschman
+    1945; the export-concentration measure of UNCTAD uses the same shares)."""
+    f = to_polars(products, "products")
+    require_columns(f, [*by, product, value], "product_concentration")
+    return partner_concentration(f, value, by=by, partner=product).rename(
+        {"n_partners": "n_products", "effective_partners": "effective_products", "top_partner": "top_product"})

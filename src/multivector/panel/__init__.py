@@ -8,23 +8,9 @@
 
 from __future__ import annotations
 
-from multivector.panel.add_alliances import add_alliances
-from multivector.panel.add_capabilities import add_capabilities
-from multivector.panel.add_distance import add_distance
-from multivector.panel.add_events import add_events
-from multivector.panel.add_gdp import add_gdp
-from multivector.panel.add_igos import add_igos
-from multivector.panel.add_trade import add_trade
-from multivector.panel.add_un_votes import add_un_votes
+from multivector.panel.base import AGGREGATION
 from multivector.panel.create import dyad_years, state_years
 from multivector.panel.frame import DyadPanel, StatePanel
+from multivector.panel.verbs import VERBS, Verb
 
-for _verb in (add_un_votes, add_alliances, add_igos, add_capabilities, add_gdp, add_events, add_trade, add_distance):
-    setattr(DyadPanel, _verb.__name__, _verb)
-for _verb in (add_un_votes, add_capabilities, add_gdp):
-    setattr(StatePanel, _verb.__name__, _verb)
-
-__all__ = [
-    "DyadPanel", "StatePanel", "dyad_years", "state_years",
-    "add_un_votes", "add_alliances", "add_igos", "add_capabilities", "add_gdp", "add_events", "add_trade", "add_distance",
-]
+__all__ = ["AGGREGATION", "DyadPanel", "StatePanel", "VERBS", "Verb", "dyad_years", "state_years"]

@@ -11,17 +11,18 @@ import numpy as np
 import polars as pl
 
 from multivector.errors import PanelError
-from multivector.panel.frame import DyadPanel, StatePanel, _PanelBase
+from multivector.panel.base import PanelBase
 from multivector.panel.keys import directed_key
 
 
-def need(panel: object, kind: type, verb: str) -> None:
-    if not isinstance(panel, kind):
-        what = "a dyad-year panel (multivector.dyad_years(...))" if kind is DyadPanel else "a state-year panel (multivector.state_years(...))"
+def need(panel: object, kind: str, verb: str) -> None:
+    """Stop with a clear message when a verb is given the wrong kind of panel (``"dyad"``/``"state"``)."""
+    if getattr(panel, "kind", None) != kind:
+        what = "a dyad-year panel (multivector.dyad_years(...))" if kind == "dyad" else "a state-year panel (multivector.state_years(...))"
         raise PanelError(f"{verb}() needs {what}; got {type(panel).__name__}")
 
 
-def coverage(panel: _PanelBase, source: str) -> tuple[int, int]:
+def coverage(panel: PanelBase, source: str) -> tuple[int, int]:
     cov = panel.store.coverage(source)
     if cov is None:
         raise PanelError(
@@ -31,9 +32,8 @@ def coverage(panel: _PanelBase, source: str) -> tuple[int, int]:
     return cov
 
 
-def frame_of(panel: _PanelBase) -> pl.DataFrame:
-    f = panel.frame
-    return f.collect() if isinstance(f, pl.LazyFrame) else f
+def frame_of(panel: PanelBase) -> pl.DataFrame:
+    return panel.frame
 
 
 def lookup(
@@ -100,7 +100,7 @@ def _codes(frame: pl.DataFrame, kind: str) -> list[int] | None:
 
 
 def undirected(
-    panel: _PanelBase, frame: pl.DataFrame, name: str, cols: list[str], rename: dict[str, str] | None = None,
+    panel: PanelBase, frame: pl.DataFrame, name: str, cols: list[str], rename: dict[str, str] | None = None,
     cov: tuple[int, int] | None = None, zero: bool = False,
 ) -> pl.DataFrame:
     """Join store table ``name`` (unordered pairs ccode1 < ccode2 by year) onto dyad rows."""
@@ -114,16 +114,16 @@ def undirected(
     return lookup(frame, keys, t, "_dkey", mapping, cov, zero, dense)
 
 
-def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, str], cov: tuple[int, int] | None = None) -> pl.DataFrame:
+def by_state(panel: PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, str], cov: tuple[int, int] | None = None) -> pl.DataFrame:
     """Join state-year store table ``name`` — onto both sides of a dyad panel (suffixes 1 and 2),
     or onto a state panel. ``cols`` maps table columns to output stems."""
     codes = None
     if frame.height <= SMALL_PANEL:
-        cols_ = ["ccode"] if isinstance(panel, StatePanel) else ["ccode1", "ccode2"]
+        cols_ = ["ccode"] if panel.kind == "state" else ["ccode1", "ccode2"]
         codes = pl.concat([frame[c].drop_nulls() for c in cols_]).unique().to_list()
     table = panel.store.keyed(name, "state", codes, columns=list(cols))
     year = frame["year"].to_numpy().astype(np.int64)
-    if codes is None and isinstance(panel, DyadPanel):
+    if codes is None and panel.kind == "dyad":
         # a large dyad panel: index the state table densely by (code position, year)
         from multivector.panel.keys import Y0, YEARS
 
@@ -141,7 +141,7 @@ def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, 
             frame = lookup(frame, slots, table, "_skey", {c: f"{stem}{side}" for c, stem in cols.items()}, cov,
                            dense=(index, slots))
         return frame
-    if isinstance(panel, StatePanel):
+    if panel.kind == "state":
         keys = frame["ccode"].to_numpy().astype(np.int64) * 4096 + year
         return lookup(frame, keys, table, "_skey", cols, cov)
     for side in ("1", "2"):
@@ -152,7 +152,7 @@ def by_state(panel: _PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, 
     return frame
 
 
-def directed_iso(panel: _PanelBase, frame: pl.DataFrame, table: pl.DataFrame, cols: dict[str, str]) -> pl.DataFrame:
+def directed_iso(panel: PanelBase, frame: pl.DataFrame, table: pl.DataFrame, cols: dict[str, str]) -> pl.DataFrame:
     """Join a directed table keyed by (iso3_1, iso3_2, year): ISO3 codes are mapped to the COW codes
     of that year, then joined by the packed directed key."""
     from multivector.countries import iso3_year_to_ccode

@@ -5,13 +5,13 @@ from __future__ import annotations
 import polars as pl
 
 from multivector.panel import _join
-from multivector.panel.frame import DyadPanel, null_outside
+from multivector.panel.base import null_outside
 
 ICEWS_COLS = {"verb_coop": "icews_verb_coop", "matl_coop": "icews_matl_coop", "verb_conf": "icews_verb_conf", "matl_conf": "icews_matl_conf"}
 GDELT_COLS = ("gdelt_events", "gdelt_goldstein_mean", "gdelt_net_coop")
 
 
-def add_events(panel: DyadPanel, gdelt: bool | None = None) -> DyadPanel:
+def add_events(panel, gdelt: bool | None = None):
     """Add directed event counts from side 1 to side 2.
 
     ICEWS (Boschee et al. 2015; 2002–2014): ``icews_verb_coop``, ``icews_matl_coop``,
@@ -22,7 +22,7 @@ def add_events(panel: DyadPanel, gdelt: bool | None = None) -> DyadPanel:
     years a dyad with no recorded events has 0 events (tone is null); outside them, null.
     Caveat: the bundled GDELT rows are a small Kazakhstan extract, not the full GDELT stream.
     """
-    _join.need(panel, DyadPanel, "add_events")
+    _join.need(panel, "dyad", "add_events")
     cov = _join.coverage(panel, "icews")
     icews = panel.store.table("icews_dyad_year")
     frame = _join.directed_iso(panel, _join.frame_of(panel), icews, ICEWS_COLS)

@@ -1,156 +1,37 @@
-"""Panel frames: a Polars table plus what a researcher needs to trust it.
+"""The panels people use: :class:`DyadPanel` and :class:`StatePanel`, with their verbs as methods.
 
-A :class:`DyadPanel` keeps the rows at the level of states. When a partner is a group that is
-aggregated as one partner (the EU), member rows carry the group in ``_group`` and :attr:`df`
-folds them into one row per (actor, group, year) with a documented rule per column
-(:data:`AGGREGATION`). ``members`` keeps the member-level rows.
+    p = mv.dyad_years("KAZ", partners=["CHN", "RUS"], years=(1992, 2019)).add_un_votes().add_alliances()
+
+Each verb lives in its own module (``add_un_votes.py`` …) and is listed, with the source it needs
+and the columns it adds, in :data:`multivector.panel.verbs.VERBS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass
+from typing import ClassVar
 
 import polars as pl
 
-from multivector.errors import PanelError
-from multivector.store import Store
-
-KEY_DYAD = ["iso3_1", "iso3_2", "ccode1", "ccode2", "year"]
-
-#: How member rows fold into one group partner (e.g. the EU). ``wmean:X`` is a mean weighted by
-#: column X; ``closest`` is the smallest positive contiguity type (0 if none is contiguous).
-AGGREGATION: dict[str, str] = {
-    "un_joint_votes": "sum", "un_agree": "wmean:un_joint_votes",
-    "idealpoint1": "first", "idealpoint2": "mean", "idealpoint_dist": "mean",
-    "atop_defense": "max", "atop_offense": "max", "atop_neutral": "max", "atop_nonagg": "max", "atop_consul": "max",
-    "dyadigos": "mean",
-    "cinc1": "first", "cinc2": "sum",
-    "gdp1": "first", "gdp2": "sum", "pop1": "first", "pop2": "sum", "gdppc1": "first", "gdppc2": "wmean:pop2",
-    "icews_verb_coop": "sum", "icews_matl_coop": "sum", "icews_verb_conf": "sum", "icews_matl_conf": "sum",
-    "gdelt_events": "sum", "gdelt_goldstein_mean": "wmean:gdelt_events", "gdelt_net_coop": "wmean:gdelt_events",
-    "trade_exports": "sum", "trade_imports": "sum", "trade_total": "sum",
-    "mindist": "min", "contig": "closest",
-}
+from multivector.panel.add_alliances import add_alliances
+from multivector.panel.add_capabilities import add_capabilities
+from multivector.panel.add_chinese_finance import add_chinese_finance
+from multivector.panel.add_distance import add_distance
+from multivector.panel.add_events import add_events
+from multivector.panel.add_gdp import add_gdp
+from multivector.panel.add_igos import add_igos
+from multivector.panel.add_trade import add_trade
+from multivector.panel.add_un_votes import add_un_votes
+from multivector.panel.base import PanelBase, _fold_groups
+from multivector.panel.verbs import apply_loaded
 
 
 @dataclass(frozen=True)
-class Coverage:
-    source: str
-    columns: tuple[str, ...]
-    start: int
-    end: int
-
-
-_INTERNAL = ("_dkey", "_dslot")
-
-
-@dataclass(frozen=True)
-class _PanelBase:
-    frame: pl.LazyFrame
-    """The query plan; verbs add joins to it and :attr:`df` runs it once (cached)."""
-    store: Store
-    years: tuple[int, int]
-    sources: tuple[str, ...] = ("cow_states",)
-    coverages: tuple[Coverage, ...] = field(default_factory=tuple)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def _collected(self) -> pl.DataFrame:
-        if "df" not in self._cache:
-            f = self.frame.collect() if isinstance(self.frame, pl.LazyFrame) else self.frame
-            self._cache["df"] = f.drop([c for c in _INTERNAL if c in f.columns])
-        return self._cache["df"]
-
-    # -- verbs share these ---------------------------------------------------------------------
-
-    def _with(self, frame: pl.DataFrame, source: str | Iterable[str], columns: Iterable[str], cov: tuple[int, int] | None):
-        srcs = [source] if isinstance(source, str) else list(source)
-        new_sources = tuple(dict.fromkeys([*self.sources, *srcs]))
-        covs = self.coverages
-        if cov is not None:
-            covs = (*[c for c in covs if c.source != srcs[0]], Coverage(srcs[0], tuple(columns), cov[0], cov[1]))
-        return replace(self, frame=frame, sources=new_sources, coverages=covs, _cache={})
-
-    def coverage(self) -> pl.DataFrame:
-        """Which source covers which years, and how that meets the panel's years."""
-        rows = []
-        lo, hi = self.years
-        for c in self.coverages:
-            a, b = max(lo, c.start), min(hi, c.end)
-            rows.append({
-                "source": c.source, "columns": ", ".join(c.columns), "coverage_start": c.start,
-                "coverage_end": c.end, "panel_years_covered": f"{a}-{b}" if a <= b else "none",
-                "panel_years_null": _gaps(lo, hi, c.start, c.end),
-            })
-        return pl.DataFrame(rows, schema={
-            "source": pl.String, "columns": pl.String, "coverage_start": pl.Int32, "coverage_end": pl.Int32,
-            "panel_years_covered": pl.String, "panel_years_null": pl.String,
-        })
-
-    def cite(self) -> str:
-        """BibTeX for exactly the sources this panel used (and peacesciencer where its builds were used)."""
-        from multivector.citations import bibtex_for
-
-        return bibtex_for(self.sources)
-
-    def to_pandas(self):
-        return self.df.to_pandas()
-
-    def to_polars(self) -> pl.DataFrame:
-        return self.df
-
-    def write(self, path: str | Path) -> Path:
-        """Write the panel as Parquet or CSV (chosen by the extension)."""
-        p = Path(path)
-        df = self.df
-        if p.suffix.lower() == ".csv":
-            df.write_csv(p)
-        elif p.suffix.lower() in (".parquet", ".pq"):
-            df.write_parquet(p)
-        else:
-            raise PanelError(f"cannot write '{p}': use a .parquet or .csv file name")
-        return p
-
-    def __len__(self) -> int:
-        return self.df.height
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.df.shape
-
-    @property
-    def columns(self) -> list[str]:
-        return self.df.columns
-
-    def _repr_html_(self) -> str:  # pragma: no cover - notebooks
-        return self.df._repr_html_()
-
-
-def _gaps(lo: int, hi: int, start: int, end: int) -> str:
-    parts = []
-    if lo < start:
-        parts.append(f"{lo}-{min(hi, start - 1)}")
-    if hi > end:
-        parts.append(f"{max(lo, end + 1)}-{hi}")
-    return ", ".join(parts) if parts else "none"
-
-
-def null_outside(frame: pl.DataFrame, columns: Iterable[str], cov: tuple[int, int], fill_zero: bool = False) -> pl.DataFrame:
-    """Null (never 0) outside the source's coverage; inside it, optionally 0 where the source has no row
-    because the value is a structural zero (e.g. no alliance)."""
-    inside = pl.col("year").is_between(cov[0], cov[1])
-    exprs = []
-    for c in columns:
-        expr = pl.col(c).fill_null(0) if fill_zero else pl.col(c)
-        exprs.append(pl.when(inside).then(expr).otherwise(None).alias(c))
-    return frame.with_columns(exprs)
-
-
-@dataclass(frozen=True)
-class DyadPanel(_PanelBase):
+class DyadPanel(PanelBase):
     """Dyad-years (directed: side 1 acts on side 2). Build with :func:`multivector.dyad_years`."""
 
+    kind: ClassVar[str] = "dyad"
     directed: bool = True
 
     @property
@@ -170,10 +51,57 @@ class DyadPanel(_PanelBase):
         kind = "directed" if self.directed else "undirected"
         return f"<DyadPanel {kind} {self.years[0]}-{self.years[1]}: {len(self):,} rows; sources: {', '.join(self.sources)}>\n{self.df}"
 
+    # -- verbs (one module each: multivector/panel/add_*.py) ------------------------------------
+
+    def add_un_votes(self, idealpoint: str = "fp") -> "DyadPanel":
+        """UN General Assembly vote agreement (session years, to 2025) and ideal points (calendar
+        years, to 2024; ``idealpoint``: ``"fp"``, ``"all"`` or ``"legacy"``) — see
+        :func:`~multivector.panel.add_un_votes.add_un_votes`."""
+        return add_un_votes(self, idealpoint=idealpoint)
+
+    def add_alliances(self) -> "DyadPanel":
+        """ATOP alliance obligations (see :func:`~multivector.panel.add_alliances.add_alliances`)."""
+        return add_alliances(self)
+
+    def add_igos(self) -> "DyadPanel":
+        """Shared IGO memberships (see :func:`~multivector.panel.add_igos.add_igos`)."""
+        return add_igos(self)
+
+    def add_capabilities(self) -> "DyadPanel":
+        """COW material capabilities (see :func:`~multivector.panel.add_capabilities.add_capabilities`)."""
+        return add_capabilities(self)
+
+    def add_gdp(self) -> "DyadPanel":
+        """GDP and population (see :func:`~multivector.panel.add_gdp.add_gdp`)."""
+        return add_gdp(self)
+
+    def add_events(self, gdelt: bool | None = None) -> "DyadPanel":
+        """Event counts and tone (see :func:`~multivector.panel.add_events.add_events`)."""
+        return add_events(self, gdelt=gdelt)
+
+    def add_trade(self) -> "DyadPanel":
+        """Goods trade as reported by each side, with mirror figures (see :func:`~multivector.panel.add_trade.add_trade`)."""
+        return add_trade(self)
+
+    def add_chinese_finance(self) -> "DyadPanel":
+        """Chinese official development finance, AidData GCDF 3.0 (see :func:`~multivector.panel.add_chinese_finance.add_chinese_finance`)."""
+        return add_chinese_finance(self)
+
+    def add_distance(self) -> "DyadPanel":
+        """Minimum distance and contiguity (see :func:`~multivector.panel.add_distance.add_distance`)."""
+        return add_distance(self)
+
+    def add_loaded(self, verbs: "Iterable[str] | None" = None) -> "DyadPanel":
+        """Apply every verb (or each of ``verbs``) whose data are in the store; the ones skipped,
+        and why, are in :attr:`skipped`. See :data:`multivector.panel.verbs.VERBS`."""
+        return apply_loaded(self, verbs)
+
 
 @dataclass(frozen=True)
-class StatePanel(_PanelBase):
+class StatePanel(PanelBase):
     """State-years. Build with :func:`multivector.state_years`."""
+
+    kind: ClassVar[str] = "state"
 
     @property
     def df(self) -> pl.DataFrame:
@@ -182,40 +110,24 @@ class StatePanel(_PanelBase):
     def __repr__(self) -> str:
         return f"<StatePanel {self.years[0]}-{self.years[1]}: {len(self):,} rows; sources: {', '.join(self.sources)}>\n{self.df}"
 
+    # -- verbs ---------------------------------------------------------------------------------
 
-def _fold_groups(f: pl.DataFrame) -> pl.DataFrame:
-    singles = f.filter(pl.col("_group").is_null()).drop("_group")
-    members = f.filter(pl.col("_group").is_not_null())
-    value_cols = [c for c in f.columns if c not in (*KEY_DYAD, "_group", *_INTERNAL)]
-    aggs = [pl.len().cast(pl.Int32).alias("partner_members")]
-    for c in value_cols:
-        rule = AGGREGATION.get(c, "mean" if f[c].dtype.is_numeric() else "first")
-        col = pl.col(c)
-        if rule == "sum":
-            # a sum over members is null only when every member is null (outside coverage)
-            aggs.append(pl.when(col.is_not_null().any()).then(col.sum()).otherwise(None).alias(c))
-        elif rule == "mean":
-            aggs.append(col.mean().alias(c))
-        elif rule == "max":
-            aggs.append(col.max().alias(c))
-        elif rule == "min":
-            aggs.append(col.min().alias(c))
-        elif rule == "first":
-            aggs.append(col.drop_nulls().first().alias(c))
-        elif rule == "closest":
-            aggs.append(pl.when(col.is_not_null().any()).then(col.filter(col > 0).min().fill_null(0)).otherwise(None).cast(f[c].dtype).alias(c))
-        elif rule.startswith("wmean:"):
-            w = pl.col(rule.split(":", 1)[1])
-            ok = col.is_not_null() & w.is_not_null()
-            wsum = w.filter(ok).sum()
-            aggs.append(pl.when(wsum > 0).then((col * w).filter(ok).sum() / wsum).otherwise(None).alias(c))
-    folded = (
-        members.group_by(["iso3_1", "ccode1", "_group", "year"], maintain_order=True)
-        .agg(aggs)
-        .with_columns(pl.col("_group").alias("iso3_2"), pl.lit(None, pl.Int32).alias("ccode2"))
-        .drop("_group")
-    )
-    singles = singles.with_columns(pl.lit(1, pl.Int32).alias("partner_members"))
-    cols = [*KEY_DYAD, *[c for c in singles.columns if c not in KEY_DYAD]]
-    out = pl.concat([singles.select(cols), folded.select(cols)], how="vertical_relaxed")
-    return out.sort(["iso3_1", "iso3_2", "year"])
+    def add_un_votes(self, idealpoint: str = "fp") -> "StatePanel":
+        """Ideal points, calendar years (see :func:`~multivector.panel.add_un_votes.add_un_votes`)."""
+        return add_un_votes(self, idealpoint=idealpoint)
+
+    def add_chinese_finance(self) -> "StatePanel":
+        """Chinese official development finance received (see :func:`~multivector.panel.add_chinese_finance.add_chinese_finance`)."""
+        return add_chinese_finance(self)
+
+    def add_capabilities(self) -> "StatePanel":
+        """COW material capabilities (see :func:`~multivector.panel.add_capabilities.add_capabilities`)."""
+        return add_capabilities(self)
+
+    def add_gdp(self) -> "StatePanel":
+        """GDP and population (see :func:`~multivector.panel.add_gdp.add_gdp`)."""
+        return add_gdp(self)
+
+    def add_loaded(self, verbs: "Iterable[str] | None" = None) -> "StatePanel":
+        """Apply every state-year verb (or each of ``verbs``) whose data are in the store."""
+        return apply_loaded(self, verbs)

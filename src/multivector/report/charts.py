@@ -1,5 +1,5 @@
 """The report's charts: one idea per chart, axis titles with units, one colour per power in every
-chart, and coverage gaps marked on the chart itself (grey bands labelled "no data").
+chart (:mod:`multivector.vocabulary`, shared with the simulator), and coverage gaps marked on the chart itself (grey bands labelled "no data").
 
 Every function takes the polars table that :func:`multivector.report.build_report` keeps in
 ``Report.tables`` and returns a ``plotly.graph_objects.Figure``, so a chart shows exactly the
@@ -13,39 +13,9 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
+from multivector.vocabulary import CHANNEL_COLOURS, CHANNEL_LABELS
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-
-#: Fixed colours for the usual powers; others take the next free colour of FALLBACK.
-PARTNER_COLOURS: dict[str, str] = {
-    "CHN": "#c8102e", "RUS": "#6a3d9a", "USA": "#1f77b4", "EU": "#d4a000", "TUR": "#1b9e77",
-    "JPN": "#e7298a", "IND": "#ff7f0e", "GBR": "#17becf", "FRA": "#4c72b0", "DEU": "#55a868",
-    "IRN": "#8c564b", "KOR": "#7f7f7f", "SAU": "#bcbd22",
-}
-FALLBACK = ["#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#e377c2", "#393b79", "#637939", "#843c39"]
-
-CHANNEL_COLOURS: dict[str, str] = {
-    "diplomatic": "#1f77b4", "security": "#d62728", "institutions": "#2ca02c", "events": "#ff7f0e",
-    "economy": "#9467bd", "combined": "#111111",
-}
-CHANNEL_NAMES: dict[str, str] = {
-    "diplomatic": "Diplomatic (UN votes)", "security": "Security (ATOP)", "institutions": "Institutions (IGOs)",
-    "events": "Events (ICEWS volume)", "economy": "Economy (trade)", "combined": "Combined",
-}
-
-
-def partner_colours(partners: Sequence[str]) -> dict[str, str]:
-    """One colour per power, the same in every chart of a report."""
-    out: dict[str, str] = {}
-    free = [c for c in FALLBACK if c not in PARTNER_COLOURS.values()] + FALLBACK
-    i = 0
-    for p in partners:
-        if p in PARTNER_COLOURS:
-            out[p] = PARTNER_COLOURS[p]
-        else:
-            out[p] = free[i % len(free)]
-            i += 1
-    return out
-
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360, legend: bool = True) -> go.Figure:
     fig.update_layout(
@@ -151,13 +121,13 @@ def balance_chart(balance: pl.DataFrame, years: tuple[int, int], notes: dict[str
         extra = [notes[ch]] if ch in notes else []
         if wide:
             extra.append("95% interval wide, see table")
-        label = CHANNEL_NAMES.get(ch, ch) + (f" — {'; '.join(extra)}" if extra else "")
+        label = CHANNEL_LABELS.get(ch, ch) + (f" — {'; '.join(extra)}" if extra else "")
         fig.add_trace(go.Scatter(
             x=s["year"].to_list(), y=s["balance"].to_list(), mode="lines+markers", name=label,
             line={"color": col, "width": 3.5 if ch == "combined" else 2, "dash": "solid"},
             marker={"size": 5 if ch == "combined" else 4},
             customdata=list(zip(s["tilt_partner"].fill_null("even").to_list(), s["tilt"].fill_null(0.0).to_list())),
-            hovertemplate=f"{CHANNEL_NAMES.get(ch, ch)}: %{{y:.3f}} (tilt %{{customdata[0]}} +%{{customdata[1]:.2f}})<extra></extra>"))
+            hovertemplate=f"{CHANNEL_LABELS.get(ch, ch)}: %{{y:.3f}} (tilt %{{customdata[0]}} +%{{customdata[1]:.2f}})<extra></extra>"))
     _layout(fig, title, "Year", "Balance (0–1; 1 = even)", height=420)
     lo = max(0.0, float(d["balance"].min()) - 0.05)
     fig.update_yaxes(range=[lo, 1.01])
@@ -173,7 +143,7 @@ def shares_chart(shares: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
         return _empty(title, "No channel has data.")
     fig = go.Figure()
     chans = shares.select("channel", "year").unique(maintain_order=True)
-    labels = {r["channel"]: f"{CHANNEL_NAMES.get(r['channel'], r['channel'])}, {r['year']}" for r in chans.iter_rows(named=True)}
+    labels = {r["channel"]: f"{CHANNEL_LABELS.get(r['channel'], r['channel'])}, {r['year']}" for r in chans.iter_rows(named=True)}
     order = [c for c in CHANNEL_COLOURS if c in labels]
     for p in colours:
         s = shares.filter(pl.col("partner") == p)
@@ -279,7 +249,7 @@ def additive_chart(estimates: pl.DataFrame, focus: str) -> go.Figure:
     d = estimates.filter((pl.col("model") == "first differences") & pl.col("estimate").is_not_null())
     if d.height == 0:
         return _empty(title, "Not estimable on these data (too few years or no variation).")
-    labels = [CHANNEL_NAMES.get(c, c) for c in d["channel"].to_list()]
+    labels = [CHANNEL_LABELS.get(c, c) for c in d["channel"].to_list()]
     colours = {"additive": "#2ca02c", "subtractive": "#d62728"}
     fig = go.Figure(go.Scatter(
         x=d["estimate"].to_list(), y=labels, mode="markers",

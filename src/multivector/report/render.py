@@ -14,6 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from multivector.report.sections import SECTIONS
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True,
@@ -148,6 +150,4 @@ def render_html(rep) -> str:
 
 
 def _sections():
-    from multivector.report.build import SECTIONS
-
     return SECTIONS

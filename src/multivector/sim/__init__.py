@@ -18,6 +18,8 @@ _LAZY = {
     "GLOBAL_PARAMETERS": "parameters", "LENSES": "parameters", "MECHANISMS": "parameters", "POWER_PARAMETERS": "parameters",
     "richardson_equilibrium": "richardson", "richardson_path": "richardson",
     "SHIPPED_SCENARIOS": "scenario", "Scenario": "scenario", "load_scenario": "scenario", "scenario_from_dict": "scenario",
+    "Calibrated": "scenario",
+    "Hindcast": "hindcast",  # the function: multivector.sim.hindcast.hindcast (the module has its name)
 }
 
 
@@ -30,7 +32,9 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "Calibrated",
     "Comparison",
+    "Hindcast",
     "EnsembleResult",
     "GLOBAL_PARAMETERS",
     "InitialState",

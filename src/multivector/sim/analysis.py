@@ -5,8 +5,10 @@
 * :func:`sensitivity` is a global sensitivity analysis with SALib: Sobol indices (Sobol 2001;
   Saltelli 2002, estimators of Saltelli et al. 2010) or Morris elementary effects (Morris 1991;
   Campolongo et al. 2007) over the parameters the scenario gives as ranges.
-* :func:`explain` switches each mechanism off in turn, in the scenario and its reference alike, and
-  reports how much of the scenario's effect disappears: contribution = effect − effect without it.
+* :func:`explain` splits a scenario's effect among the mechanisms: each mechanism's Shapley value
+  (Shapley 1953) over the mechanisms switched on and off in the scenario and its reference alike,
+  so the shares add up to the effect, beside the simpler knock-out contribution (effect − effect
+  without it).
 """
 
 from __future__ import annotations
@@ -19,17 +21,28 @@ import numpy as np
 import polars as pl
 
 from multivector.errors import ScenarioError
-from multivector.sim.ensemble import CHUNK_RUNS, EnsembleResult, chunk_sizes, resolve_initial_state, run_ensemble
+from multivector.sim.ensemble import (
+    CHUNK_RUNS,
+    EnsembleResult,
+    check_ensemble_memory,
+    check_seed,
+    chunk_sizes,
+    resolve_initial_state,
+    run_ensemble,
+    sensitivity_memory,
+)
 from multivector.sim.model import (
     DYAD_VARIABLES,
     MIDDLE_VARIABLES,
     InitialState,
     Params,
     parameter_bounds,
+    params_at,
     shock_schedule,
     simulate,
+    status_quo_params,
 )
-from multivector.sim.parameters import GLOBAL_PARAMETERS, MECHANISMS, POWER_PARAMETERS
+from multivector.sim.parameters import GLOBAL_PARAMETERS, MECHANISMS
 from multivector.sim.scenario import Scenario, load_scenario
 
 SENSITIVITY_METHODS = ("sobol", "morris")
@@ -84,6 +97,8 @@ def compare(
     base_init = init if init is not None else resolve_initial_state(
         Scenario(name="_", partners=partners, country=scs[0].country), country, None, calibrate
     )
+    n_years = max(int(years) if years is not None else s.years for s in scs)
+    check_ensemble_memory(runs, n_years, len(base_init.countries), len(partners), ensembles=len(scs))
     results: dict[str, EnsembleResult] = {}
     for s in scs:
         name = s.name
@@ -115,28 +130,24 @@ def _row(name: str, var: str, partner: str, x: np.ndarray, x_ref: np.ndarray) ->
 
 # -- sensitivity ---------------------------------------------------------------------------------
 def _params_from_unit(scenario: Scenario, init: InitialState, names: list[str], u: np.ndarray) -> Params:
-    """Parameters for runs whose ranged parameters sit at ``u`` in [0, 1] of their range; the rest at their value."""
-    b = parameter_bounds(scenario, init)
+    """Parameters for runs whose ranged parameters sit at ``u`` in [0, 1] of their range; the rest at
+    the middle. The status quo's values sit at the same positions (as in :func:`sample_parameters`)."""
     n = u.shape[0]
     col = {nm: i for i, nm in enumerate(names)}
+    P = len(init.partners)
 
     def pos(name: str) -> np.ndarray:
         return u[:, col[name]] if name in col else np.full(n, 0.5)
 
-    glob = {k: b[k][0] + pos(k) * (b[k][1] - b[k][0]) for k in GLOBAL_PARAMETERS}
-    power = {}
-    for k in POWER_PARAMETERS:
-        lo, hi = b[k]
-        uu = np.stack([pos(f"{p}.{k}") for p in init.partners], axis=1)  # (n, P)
-        power[k] = lo[None] + uu[:, None, :] * (hi - lo)[None]
-    lo, hi = b["rivalry"]
-    P = len(init.partners)
-    uu = np.full((n, P, P), 0.5)
+    def ppos(k: str) -> np.ndarray:
+        return np.stack([pos(f"{p}.{k}") for p in init.partners], axis=1)  # (n, P)
+
+    rpos = np.full((n, P, P), 0.5)
     for i, a in enumerate(init.partners):
         for j in range(i + 1, P):
-            uu[:, i, j] = uu[:, j, i] = pos(f"rivalry.{a}-{init.partners[j]}")
-    rivalry = lo[None] + uu * (hi - lo)[None]
-    params = Params(glob=glob, power=power, rivalry=rivalry)
+            rpos[:, i, j] = rpos[:, j, i] = pos(f"rivalry.{a}-{init.partners[j]}")
+    params = params_at(parameter_bounds(scenario, init), pos, ppos, rpos)
+    params.reference = status_quo_params(scenario, init, params, pos, ppos, rpos)
     params.changes, params.shock_values = shock_schedule(
         scenario, init, params, pos, lambda k, j: pos(f"{init.partners[j]}.{k}")
     )
@@ -202,6 +213,8 @@ def sensitivity(
         raise ScenarioError(f"sensitivity needs at least two parameters given as [low, high] ranges in {sc.name!r}")
     outcomes = outcomes or default_outcomes(sc.partners)
     years = sc.years if years is None else years
+    check_seed(seed)
+    sensitivity_memory(n, len(names), len(outcomes), years, len(init.countries), len(init.partners), method, check=True)
     sc = sc.resolve_shocks(init.year, years)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     if method == "sobol":
@@ -256,6 +269,9 @@ def _range_text(name: str, b: dict, init: InitialState) -> str:
 
 
 # -- explain -------------------------------------------------------------------------------------
+DIRECT = "(direct)"
+
+
 def explain(
     scenario: Scenario | str | Path,
     reference: Scenario | str | Path = "baseline",
@@ -267,13 +283,21 @@ def explain(
     *,
     init: InitialState | None = None,
     calibrate: bool = True,
+    permutations: int = 6,
+    middle: int | str = 0,
 ) -> pl.DataFrame:
-    """Explain a scenario's effect by switching each mechanism off in turn.
+    """Split a scenario's effect among the mechanisms (Shapley values) and knock each out in turn.
 
-    effect = mean outcome(scenario) − mean outcome(reference), both with every mechanism the
-    scenario has on; for each mechanism m that is on, effect_without = the same difference with m
-    off in both; contribution = effect − effect_without. Mechanisms interact, so contributions need
-    not add up to the effect; the row ``(all)`` gives the effect itself.
+    v(S) = mean outcome(scenario) − mean outcome(reference) in the final year with only the
+    mechanisms in S on (in both; mechanisms the scenario switches off stay off), same seed. The
+    effect is v(all). Each mechanism's Shapley value φ_m (Shapley 1953) is its mean marginal
+    contribution v(S ∪ {m}) − v(S) over orderings of the mechanisms, estimated from
+    ``permutations`` random orderings in antithetic pairs (an ordering and its reverse); with the
+    direct effect v(∅) (terms no lens owns: behaviour → trust, trade costs) they add up to the
+    effect exactly, and ``share`` = φ_m / effect. ``effect_without`` and ``contribution`` are the
+    knock-out view: the effect with m off, and effect − effect_without (these need not add up).
+    One row per outcome and mechanism, largest |share| first; ``(all)`` gives the effect and
+    ``(direct)`` v(∅). ``middle`` picks the middle power whose outcomes are explained.
     """
     sc = _as_scenario(scenario)
     ref = _as_scenario(reference)
@@ -283,23 +307,54 @@ def explain(
         Scenario(name="_", partners=sc.partners, country=sc.country), country, None, calibrate
     )
     outcomes = outcomes or default_outcomes(sc.partners)
+    m_idx = middle if isinstance(middle, int) else base_init.countries.index(middle)
+    active = [m for m in MECHANISMS if sc.mechanisms.get(m, True)]
+    cache: dict[frozenset, np.ndarray] = {}
 
-    def means(s: Scenario) -> np.ndarray:
-        r = run_ensemble(s, runs=runs, years=years, seed=seed, init=base_init, chunk=CHUNK_RUNS)
-        return np.array([float(np.mean(r.outcome(o))) for o in outcomes])
+    def value(on: frozenset) -> np.ndarray:
+        if on not in cache:
+            off = [m for m in active if m not in on]
+            a = run_ensemble(sc.with_mechanisms(off=off), runs=runs, years=years, seed=seed, init=base_init, chunk=CHUNK_RUNS)
+            b = run_ensemble(ref.with_mechanisms(off=off), runs=runs, years=years, seed=seed, init=base_init, chunk=CHUNK_RUNS)
+            cache[on] = np.array([float(np.mean(a.outcome(o, country=m_idx)) - np.mean(b.outcome(o, country=m_idx))) for o in outcomes])
+        return cache[on]
 
-    effect = means(sc) - means(ref)
-    rows = [(o, "(all)", "", float(effect[i]), float(effect[i]), float(effect[i])) for i, o in enumerate(outcomes)]
-    for m in MECHANISMS:
-        if not sc.mechanisms.get(m, True):
-            continue
-        eff_m = means(sc.with_mechanisms(off=[m])) - means(ref.with_mechanisms(off=[m]))
-        for i, o in enumerate(outcomes):
-            rows.append((o, m, m.split(".")[0], float(effect[i]), float(eff_m[i]), float(effect[i] - eff_m[i])))
-    df = pl.DataFrame(rows, schema=["outcome", "mechanism", "lens", "effect", "effect_without", "contribution"], orient="row")
+    full = frozenset(active)
+    effect = value(full)
+    direct = value(frozenset())
+    phi = {m: np.zeros(len(outcomes)) for m in active}
+    rng = np.random.default_rng(seed)
+    orders: list[list[str]] = []
+    for _ in range(max(1, (permutations + 1) // 2)):
+        o = list(rng.permutation(active))
+        orders += [o, o[::-1]]
+    for order in orders:
+        prev, on = direct, frozenset()
+        for m in order:
+            on = on | {m}
+            cur = value(on)
+            phi[m] += cur - prev
+            prev = cur
+    for m in active:
+        phi[m] /= len(orders)
+    rows = []
+    for i, o in enumerate(outcomes):
+        e = float(effect[i])
+        share = (lambda x: float(x / e) if abs(e) > 1e-12 else float("nan"))
+        rows.append((o, "(all)", "", e, e, e, e, 1.0 if abs(e) > 1e-12 else float("nan")))
+        rows.append((o, DIRECT, "", e, float("nan"), float("nan"), float(direct[i]), share(direct[i])))
+        for m in active:
+            without = value(full - {m})[i]
+            rows.append((o, m, m.split(".")[0], e, float(without), float(e - without), float(phi[m][i]), share(phi[m][i])))
+    df = pl.DataFrame(
+        rows, schema=["outcome", "mechanism", "lens", "effect", "effect_without", "contribution", "shapley", "share"], orient="row"
+    )
     order = {o: i for i, o in enumerate(outcomes)}
     return (
-        df.with_columns(pl.col("outcome").replace_strict(order).alias("_o"), pl.col("contribution").abs().alias("_a"))
+        df.with_columns(
+            pl.col("outcome").replace_strict(order).alias("_o"),
+            pl.when(pl.col("mechanism") == "(all)").then(float("inf")).otherwise(pl.col("shapley").abs()).alias("_a"),
+        )
         .sort(["_o", "_a"], descending=[False, True])
         .drop("_o", "_a")
     )

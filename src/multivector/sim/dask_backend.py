@@ -35,11 +35,9 @@ def _client(client: Any, address: str | None) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def run_tasks_on_dask(tasks: list, client: Any = None, address: str | None = None, progress=None) -> list:
-    """Run chunk tasks on Dask and return their results in task order."""
+def run_tasks_on_dask(run_chunk, tasks: list, client: Any = None, address: str | None = None, progress=None) -> list:
+    """Run ``run_chunk(task)`` for every task on Dask and return the results in task order."""
     from distributed import as_completed
-
-    from multivector.sim.ensemble import run_chunk
 
     cl, cluster = _client(client, address)
     own_client = client is None

@@ -1,7 +1,7 @@
 """The model's mechanisms: small pure functions over numpy state arrays.
 
 Shapes: runs ``R``, middle powers ``M``, great powers ``P``, channels ``C`` (diplomatic, security,
-economic, institutional). Dyad arrays are ``(R, M, P)``, channel arrays ``(R, M, P, C)``, power
+economy, institutions). Dyad arrays are ``(R, M, P)``, channel arrays ``(R, M, P, C)``, power
 arrays ``(R, P)``, rivalry ``(R, P, P)``. Each function is one equation of ``docs/simulator.md``;
 the model adds a mechanism's term only when the mechanism is switched on.
 """
@@ -9,10 +9,11 @@ the model adds a mechanism's term only when the mechanism is switched on.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, ndtr
 
 ARMS_CAP = 1e6
 _EPS = 1e-9
+_SQRT_2PI = float(np.sqrt(2.0 * np.pi))
 
 
 def sum_partners(x: np.ndarray) -> np.ndarray:
@@ -48,14 +49,79 @@ def beta_reputation_update(
     return r, s, (r + 1.0) / (r + s + 2.0)
 
 
-def behaviour_quality(
-    respect: np.ndarray, consistency: np.ndarray, noise_sd: np.ndarray, shock: np.ndarray
-) -> np.ndarray:
-    """q = clip(ρ̃ + (1 − κ)·σ_q·ε, 0, 1): a power's behaviour this year (1 respectful, 0 coercive)."""
-    return np.clip(respect + (1.0 - consistency) * noise_sd * shock, 0.0, 1.0)
+def behaviour_quality(centre: np.ndarray, spread: np.ndarray, shock: np.ndarray) -> np.ndarray:
+    """q = clip(c̃ + s·ε, 0, 1): a power's behaviour this year (1 respectful, 0 coercive), s = (1 − κ)·σ_q."""
+    return np.clip(centre + spread * shock, 0.0, 1.0)
+
+
+def clipped_normal_mean(centre: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """E[clip(c + s·Z, 0, 1)], Z ~ N(0, 1): c·(Φ(b) − Φ(a)) + s·(φ(a) − φ(b)) + 1 − Φ(b), a = −c/s, b = (1 − c)/s."""
+    c = np.asarray(centre, float)
+    s = np.asarray(spread, float)
+    safe = np.where(s > 0, s, 1.0)
+    # beyond ±30 sd Φ is 0 or 1 and φ is 0 to double precision; clipping avoids slow subnormal numbers
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny spread: ±inf, clipped to ±30
+        a, b = np.clip(-c / safe, -30.0, 30.0), np.clip((1.0 - c) / safe, -30.0, 30.0)
+    pa, pb = ndtr(a), ndtr(b)
+    phia, phib = np.exp(-0.5 * a * a) / _SQRT_2PI, np.exp(-0.5 * b * b) / _SQRT_2PI
+    m = c * (pb - pa) + safe * (phia - phib) + 1.0 - pb
+    return np.where(s > 0, m, np.clip(c, 0.0, 1.0))
+
+
+def behaviour_centre(mean: np.ndarray, spread: np.ndarray, iterations: int = 100) -> np.ndarray:
+    """The centre c with E[clip(c + s·Z, 0, 1)] = ρ: respect ρ is the *expected* behaviour after clipping.
+
+    Safeguarded Newton steps (the mean rises with c at rate Φ(b) − Φ(a)) inside a bracket that
+    halves when a step leaves it; ρ is held inside [10⁻⁴, 1 − 10⁻⁴] so that c is finite. With
+    s = 0, c = ρ.
+    """
+    exact = np.asarray(mean, float)
+    rho = np.clip(exact, 1e-4, 1.0 - 1e-4)
+    s = np.broadcast_to(np.asarray(spread, float), rho.shape)
+    lo = np.full(rho.shape, -1.0) - 9.0 * s
+    hi = np.full(rho.shape, 2.0) + 9.0 * s
+    c = rho.copy()
+    safe = np.where(s > 0, s, 1.0)
+    for _ in range(iterations):
+        f = clipped_normal_mean(c, s) - rho
+        if np.max(np.abs(f)) < 1e-13:
+            break
+        lo = np.where(f < 0, c, lo)
+        hi = np.where(f > 0, c, hi)
+        with np.errstate(over="ignore", divide="ignore"):
+            slope = ndtr(np.clip((1.0 - c) / safe, -30.0, 30.0)) - ndtr(np.clip(-c / safe, -30.0, 30.0))
+        step = c - f / np.maximum(slope, 1e-12)
+        c = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
+    return np.where(s > 0, c, exact)
+
+
+def hostility_update(hostility: np.ndarray, quality: np.ndarray, forgetting: np.ndarray) -> np.ndarray:
+    """h̄ ← λ·h̄ + (1 − λ)·(1 − q): the hostility a realist reads from recent behaviour (same memory λ as trust)."""
+    return forgetting * hostility + (1.0 - forgetting) * (1.0 - quality)
 
 
 # -- realist -------------------------------------------------------------------------------------
+def richardson_equilibrium_batch(
+    rivalry: np.ndarray, reaction: np.ndarray, fatigue: np.ndarray, grievance: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed point of the yearly arms step for every run: A* = (a·I − k·Γ)⁻¹·(a + g).
+
+    Returns ``(A*, stable)``; the step converges to A* when the largest eigenvalue of k·Γ is
+    below a (Γ symmetric); where it is not (an arms race) or A* is not positive, A* = 1.
+    """
+    R, P = grievance.shape
+    k = reaction.reshape(R, 1, 1)
+    a = fatigue.reshape(R, 1)
+    lam_max = np.linalg.eigvalsh(rivalry)[:, -1] * reaction
+    stable = lam_max < fatigue - 1e-9
+    M = a[:, :, None] * np.eye(P)[None] - k * rivalry
+    M = np.where(stable[:, None, None], M, np.eye(P)[None])
+    rhs = np.where(stable[:, None], a + grievance, 1.0)
+    A = np.linalg.solve(M, rhs[..., None])[..., 0]
+    ok = stable[:, None] & (A > 1e-6)
+    return np.where(ok, A, 1.0), stable
+
+
 def richardson_arms_step(
     arms: np.ndarray, rivalry: np.ndarray, reaction: np.ndarray, fatigue: np.ndarray, grievance: np.ndarray
 ) -> np.ndarray:
@@ -72,9 +138,13 @@ def richardson_arms_step(
     return np.clip(out, 0.0, ARMS_CAP)
 
 
-def dependence(economic: np.ndarray) -> np.ndarray:
-    """D_p = X_p / Σ_q X_q: the partner's share of the middle power's economic engagement."""
-    return economic / (sum_partners(economic)[..., None] + _EPS)
+def dependence(economic: np.ndarray, half: float) -> np.ndarray:
+    """D = min(κ·E_eco / (1 − E_eco), 1): trade with the partner as a share of the middle power's GDP.
+
+    The inverse of the calibration's E_eco = D / (D + κ); not a share among the modelled powers,
+    so one partner's dependence does not move when another's trade changes.
+    """
+    return np.minimum(half * economic / np.maximum(1.0 - economic, _EPS), 1.0)
 
 
 def dependence_threat(d: np.ndarray, d0: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -82,9 +152,21 @@ def dependence_threat(d: np.ndarray, d0: np.ndarray, beta: np.ndarray) -> np.nda
     return beta * (d - d0)
 
 
-def arms_threat(arms: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """Threat logit term β_arms·ln A_p (zero at the no-rivalry level A = 1)."""
-    return beta * np.log(np.maximum(arms, 1e-6))[:, None, :]
+def arms_threat(ratio: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Threat logit term β_arms·ln(A_p / A_p,0) (``ratio`` = A/A₀, shaped (R, 1, P)): zero at the start
+    (the status quo's equilibrium)."""
+    return beta * np.log(np.maximum(ratio, 1e-12))
+
+
+def hostility_threat(
+    hostility: np.ndarray, hostility0: np.ndarray, capability: np.ndarray, capability0: np.ndarray, beta: np.ndarray
+) -> np.ndarray:
+    """Threat logit term β_host·(C_p·h̄ − C_p,0·h̄₀): hostile behaviour times capability (Walt 1987).
+
+    C_p = P·w_p·A_p / A_p,0 is the power's strength relative to an average partner, scaled by its
+    arms relative to the start.
+    """
+    return beta * (capability * hostility - capability0 * hostility0)
 
 
 def leverage(d: np.ndarray, d0: np.ndarray, respect: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -105,9 +187,14 @@ def cooperation_gains(investment: np.ndarray, institutional: np.ndarray) -> np.n
     return investment * (1.0 + institutional) / 2.0
 
 
-def trade_cost(cost: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """Economic logit term −β_τ·τ (always on: a closed route is a cost under every lens)."""
-    return -beta * cost
+def trade_cost(cost: np.ndarray, cost0: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Economic logit term −β_τ·(τ − τ₀) (always on: a closed route is a cost under every lens)."""
+    return -beta * (cost - cost0)
+
+
+def trade_peace_threat(open_trade: np.ndarray, open_trade0: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Threat logit term −β_X·(X − X₀), X = E_eco·(1 − τ): open trade lowers threat perception."""
+    return -beta * (open_trade - open_trade0)
 
 
 def interdependence(economic: np.ndarray, economic0: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -137,18 +224,36 @@ def trust_threat(trust: np.ndarray, trust0: np.ndarray, beta: np.ndarray) -> np.
 
 
 # -- rivalry -------------------------------------------------------------------------------------
-def rival_gains(rivalry: np.ndarray, mean_engagement: np.ndarray, mean_engagement0: np.ndarray) -> np.ndarray:
-    """Σ_q Γ_pq·(Ē_q − Ē_q,0): how much the rivals of p gained with the middle power."""
+def rival_gains(rivalry: np.ndarray, mean_engagement: np.ndarray, mean_engagement0: np.ndarray | float) -> np.ndarray:
+    """Σ_q Γ_pq·(Ē_q − Ē_q,0): how much the rivals of p gained with the middle power (batched matmul)."""
     x = mean_engagement - mean_engagement0
-    out = rivalry[:, None, :, 0] * x[:, :, 0, None]  # Σ_q Γ_pq·x_q, as slice additions
-    for q in range(1, x.shape[-1]):
-        out += rivalry[:, None, :, q] * x[:, :, q, None]
-    return out
+    return np.matmul(x, rivalry.transpose(0, 2, 1))  # (R, M, P) @ (R, P, P): Σ_q x_mq·Γ_pq
 
 
 def rivalry_reaction(respect: np.ndarray, gains: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """ρ̃_p = clip(ρ_p − β_ρ·Σ_q Γ_pq·max(0, Ē_q − Ē_q,0), 0, 1): a power turns coercive as rivals gain."""
+    """ρ̃_p = clip(ρ_p − β_ρ·Σ_q Γ_pq·(Ē_q − Ē_q,0), 0, 1): a power turns coercive as its rivals gain
+    (and warmer as they lose; symmetric, so that noise around the start does not drift it)."""
     return np.clip(respect - beta * gains, 0.0, 1.0)
+
+
+# -- regional coordination ---------------------------------------------------------------------
+def neighbours(economic: np.ndarray) -> np.ndarray:
+    """N_mp = mean over the other middle powers m' ≠ m of E_eco,m'p (0 with a single middle power)."""
+    M = economic.shape[-2]
+    if M < 2:
+        return np.zeros_like(economic)
+    return (economic.sum(axis=-2, keepdims=True) - economic) / (M - 1)
+
+
+def coordination(loop_in: np.ndarray, neigh: np.ndarray, loop_in0: np.ndarray, neigh0: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Economic logit term β_C·(χ_p·N_mp − χ_p,0·N_mp,0): the joint format's loop-in raises the return
+    to projects connected with the neighbours' ties to the same power."""
+    return beta * (loop_in * neigh - loop_in0 * neigh0)
+
+
+def connected_return(loop_in: np.ndarray, neigh: np.ndarray, loop_in0: np.ndarray, neigh0: np.ndarray) -> np.ndarray:
+    """Return factor (1 + χ·N) / (1 + χ₀·N₀) of economic engagement in prosperity (1 at the start)."""
+    return (1.0 + loop_in * neigh) / (1.0 + loop_in0 * neigh0)
 
 
 # -- virtuous circle -----------------------------------------------------------------------------
@@ -162,18 +267,3 @@ def capacity_target(
 ) -> np.ndarray:
     """K* = σ(L(K₀) + β_SY·[(S − S₀) + (Y − Y₀)]): capacity grows with security and prosperity."""
     return logistic(k0_logit + beta * ((security - s0) + (prosperity - y0)))
-
-
-# -- outputs -------------------------------------------------------------------------------------
-def balance_index(mean_engagement: np.ndarray) -> np.ndarray:
-    """Multi-vector balance b = (1 / Σ_p s_p²) / P, s_p = Ē_p / Σ_q Ē_q.
-
-    The effective number of partners (Laakso & Taagepera 1979) divided by the number of partners:
-    1 when engagement is spread evenly, 1/P when it goes to one partner.
-    """
-    n = mean_engagement.shape[-1]
-    total = sum_partners(mean_engagement)
-    squares = sum_partners(mean_engagement * mean_engagement)
-    # (Σ x)² / (P·Σ x²) is the same quantity without dividing by each share; all-zero counts as even
-    b = np.divide(total * total, n * squares, out=np.ones_like(total), where=squares > 0)
-    return np.clip(b, 1.0 / n, 1.0)

@@ -62,6 +62,9 @@ GLOBAL_PARAMETERS: dict[str, ParameterSpec] = {
         _p("prosperity_trade", "β_Y", 2.0, 0.0, 20.0, "prosperity (logit) per unit of productive economic engagement"),
         _p("conflict_base", "z_0", -2.0, -10.0, 10.0, "conflict propensity intercept (logit)"),
         _p("conflict_threat", "ζ_H", 3.0, 0.0, 20.0, "conflict propensity (logit) per unit of threat perception"),
+        _p("hostility_threat", "β_host", 1.0, 0.0, 20.0, "realist: rise of threat (logit) per unit of hostile behaviour, times the power's relative capability"),
+        _p("trade_peace_threat", "β_X", 1.0, 0.0, 20.0, "liberal: fall of threat (logit) per unit of open trade engagement gained"),
+        _p("coordination_return", "β_C", 2.0, 0.0, 20.0, "regional: economic engagement (logit) per unit of coordinated neighbours' engagement with the power"),
     ]
 }
 
@@ -70,17 +73,18 @@ POWER_PARAMETERS: dict[str, ParameterSpec] = {
     p.name: p
     for p in [
         _p("consistency", "κ_p", 0.7, 0.0, 1.0, "1 = the power behaves the same every year; 0 = behaviour noise σ_q"),
-        _p("respect", "ρ_p", 0.6, 0.0, 1.0, "mean quality of behaviour: 1 = respectful, 0 = coercive ('calibrated' = initial trust ± 0.1)"),
-        _p("investment", "ι_p", 0.5, 0.0, 1.0, "economic offer of the power; 0.5 is neutral"),
-        _p("trade_cost", "τ_p", 0.0, 0.0, 1.0, "extra cost of trading with the power (0 = none, 1 = route closed)"),
+        _p("respect", "ρ_p", 0.6, 0.0, 1.0, "expected quality of behaviour (mean of q): 1 = respectful, 0 = coercive ('calibrated' = the power's record towards the middle power; 'calibrated - 0.3', 'calibrated * 0.5', 'calibrated + 50%' shift it)"),
+        _p("investment", "ι_p", 0.5, 0.0, 1.0, "economic offer of the power (the baseline's 0.5 is today's; a scenario's value is a change from its status quo's)"),
+        _p("trade_cost", "τ_p", 0.0, 0.0, 1.0, "extra cost of trading with the power over today's (0 = none, 1 = route closed)"),
         _p("grievance", "g_p", 0.0, -1.0, 10.0, "Richardson grievance term added to the power's arms build-up"),
+        _p("coordination", "χ_p", 0.5, 0.0, 1.0, "loop-in of the middle powers' joint format with the power (C5+1 secretariat): 0.5 = as today, 1 = every connected project, 0 = none"),
     ]
 }
 
 #: Rivalry between two powers: 0 = positive-sum, 1 = zero-sum.
 RIVALRY_SPEC = ParameterSpec("rivalry", "Γ_pq", 0.2, 0.0, 1.0, "rivalry between two powers (0 positive-sum, 1 zero-sum)")
 
-LENSES: tuple[str, ...] = ("realist", "liberal", "constructivist", "virtuous_circle", "rivalry")
+LENSES: tuple[str, ...] = ("realist", "liberal", "constructivist", "virtuous_circle", "rivalry", "regional")
 
 #: Every switchable mechanism, grouped by lens (``lens.mechanism``).
 MECHANISMS: dict[str, str] = {
@@ -88,16 +92,41 @@ MECHANISMS: dict[str, str] = {
     "realist.leverage": "a coercive power turns dependence into diplomatic compliance",
     "realist.balancing": "security engagement shifts away from the most threatening strong power",
     "realist.arms": "rival powers' arms build-up (Richardson) raises threat perception",
+    "realist.hostility": "hostile behaviour of a capable power raises threat perception (balance of threat)",
     "liberal.gains": "investment and shared institutions raise the gains from economic engagement",
     "liberal.interdependence": "economic engagement draws institutional engagement after it",
-    "liberal.trade_peace": "trade lowers the dyad's conflict propensity",
+    "liberal.trade_peace": "open trade lowers threat perception (which feeds back into security ties) and the dyad's conflict propensity",
     "constructivist.trust_engagement": "trust built by consistent respectful behaviour raises engagement",
     "constructivist.trust_threat": "trust lowers threat perception",
+    "constructivist.trust_security": "security ties count towards the middle power's security in proportion to trust in the partner",
     "virtuous_circle.capacity": "capacity grows with security and prosperity and raises engagement with all partners",
     "rivalry.pressure": "engagement with a power costs engagement with its rivals (times rivalry)",
     "rivalry.reaction": "a power turns coercive when its rival gains (times rivalry)",
+    "regional.coordination": "the joint format's loop-in (C5+1 secretariat) raises the return to projects connected with the neighbours' ties to the same power",
 }
 
-CHANNELS: tuple[str, ...] = ("diplomatic", "security", "economic", "institutional")
+#: the simulated engagement channels, named as in the panel (:mod:`multivector.vocabulary`)
+CHANNELS: tuple[str, ...] = ("diplomatic", "security", "economy", "institutions")
+#: names scenario files used before 0.2; still read for one release, with a note
+OLD_CHANNEL_NAMES: dict[str, str] = {"economic": "economy", "institutional": "institutions"}
 
 DEFAULT_PARTNERS: tuple[str, ...] = ("CHN", "RUS", "USA", "EU", "TUR")
+
+#: per run, year, middle power and partner (the results' columns after ``run, year, country, partner``)
+DYAD_VARIABLES: tuple[str, ...] = (
+    "engagement",
+    *(f"engagement_{c}" for c in CHANNELS),
+    "trust",
+    "threat",
+    "dependence",
+    "conflict",
+    "behaviour",
+)
+#: per run, year and middle power
+MIDDLE_VARIABLES: tuple[str, ...] = ("security", "prosperity", "capacity", "balance")
+#: the directions a scenario may declare it intends (``[scenario.intent]``)
+DIRECTIONS: tuple[str, ...] = ("up", "down")
+
+#: κ: trade worth this share of the middle power's GDP maps to economic engagement 0.5; the mapping
+#: E_eco = D / (D + κ) (and back, D = κ·E_eco / (1 − E_eco)) links engagement and dependence
+DEPENDENCE_HALF: float = 0.05

@@ -24,11 +24,6 @@ def richardson_equilibrium(k: float, l: float, a: float, b: float, g: float, h: 
     return (k * h + b * g) / det, (l * g + a * h) / det
 
 
-def richardson_is_stable(k: float, l: float, a: float, b: float) -> bool:
-    """True when a·b > k·l (with a, b > 0): arms converge to the equilibrium instead of running away."""
-    return a * b > k * l
-
-
 def richardson_path(
     x0: float, y0: float, k: float, l: float, a: float, b: float, g: float, h: float, t_end: float = 50.0, dt: float = 0.01
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ from multivector.errors import MultivectorError
 REGISTRY: dict[str, str] = {
     "cow_states": "cow_states",
     "unvotes": "unvotes",
+    "unga": "unga_dgacm",
     "idealpoints": "idealpoints",
     "atop": "atop",
     "cow_igo": "cow_igo",
@@ -22,14 +23,18 @@ REGISTRY: dict[str, str] = {
     "cow_distance": "cow_distance",
     "cow_contiguity": "cow_contiguity",
     "gdp": "gdp",
+    "wb_gdp": "wb_gdp",
     "wdi": "wdi",
     "icews": "icews",
     "gdelt": "gdelt",
     "cameo": "cameo",
     "comtrade": "comtrade",
+    "trade": "trade",
+    "cn_finance": "aiddata_gcdf",
     "gravity": "gravity",
     "reported_trade": "facts",
     "timeline": "timeline",
+    "ungdc": "ungdc",
 }
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError, UnknownCountryError
-from multivector.sources.base import SourceMeta, download, existing_file, year_span
+from multivector.sources.base import SourceMeta, existing_file, year_span
 from multivector.sources.facts import iso3_codes, suggest_iso3
 
 META = SourceMeta(
@@ -40,7 +40,7 @@ META = SourceMeta(
 }""",
     coverage=(1962, 2024),
     unit="reporter-partner-year (US$)",
-    tables=("trade_dyad_year",),
+    tables=("trade_dyad_year", "trade_products"),
     notes="Values as reported by the reporter (iso3_1); exports FOB, imports mostly CIF.",
 )
 
@@ -204,7 +204,17 @@ def derive(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .select(["iso3_1", "iso3_2", "year", "exports_usd", "imports_usd", "source"])
         .sort(["iso3_1", "iso3_2", "year"])
     )
-    return {"trade_dyad_year": out}
+    products = (
+        frame.filter(
+            (pl.col("cmd_code") != "TOTAL") & pl.col("partner2_code").fill_null(0).eq(0)
+            & pl.col("mot_code").fill_null(0).eq(0) & pl.col("customs_code").fill_null("C00").eq("C00")
+            & pl.col("flow").is_in(["X", "M"]) & pl.col("value_usd").is_not_null()
+        )
+        .select(pl.col("reporter_iso3").alias("reporter"), pl.col("partner_iso3").alias("partner"), "year", "flow",
+                "cmd_code", "value_usd")
+        .sort(["reporter", "partner", "year", "flow", "cmd_code"])
+    )
+    return {"trade_dyad_year": out, "trade_products": products}
 
 
 def data_coverage(tables: dict[str, pl.DataFrame]) -> tuple[int, int] | None:
@@ -271,55 +281,131 @@ def _iso3(country: object) -> str:
         raise UnknownCountryError(country, suggestions=suggest_iso3(code)) from None
 
 
-def _years(years: int | str | Iterable[int]) -> list[int]:
-    if isinstance(years, int):
-        return [years]
-    if isinstance(years, str):
-        if "-" in years:
-            a, b = years.split("-", 1)
-            return list(range(int(a), int(b) + 1))
-        return [int(y) for y in years.split(",")]
-    return [int(y) for y in years]
+def parse_years(years: int | str | Iterable[int]) -> list[int]:
+    """'2015-2019' → [2015, …, 2019]; '2019,2021' → [2019, 2021]; 2020 → [2020]; errors say what is wrong."""
+    try:
+        if isinstance(years, int):
+            out = [years]
+        elif isinstance(years, str):
+            out = []
+            for part in years.split(","):
+                part = part.strip()
+                if "-" in part:
+                    a, b = part.split("-", 1)
+                    out.extend(range(int(a), int(b) + 1))
+                elif part:
+                    out.append(int(part))
+        else:
+            out = [int(y) for y in years]
+    except ValueError:
+        raise DataError(f"years must look like 2015-2023 or 2019,2021; got {years!r}") from None
+    if not out or any(not 1948 <= y <= 2100 for y in out):
+        raise DataError(f"years {years!r} are empty or outside 1948–2100")
+    return sorted(set(out))
+
+
+_years = parse_years  # the old name
+
+
+#: how often, and after how long, a rate-limited request is tried again (seconds; doubled each time
+#: unless the server says Retry-After)
+RETRIES, BACKOFF_S = 5, 2.0
+
+
+def get_with_backoff(url: str, *, params: dict | None = None, headers: dict | None = None, source: str = "comtrade",
+                     client=None, sleep=None) -> str:
+    """GET ``url`` and return the body; on HTTP 429 (rate limit) or 503 wait (Retry-After, else
+    exponential backoff from :data:`BACKOFF_S`) and try again, up to :data:`RETRIES` times. Offline →
+    :class:`~multivector.errors.OfflineError` at once."""
+    import time
+
+    import httpx
+
+    from multivector.errors import OfflineError
+
+    sleep = sleep or time.sleep
+    own = client is None
+    client = client or httpx.Client(follow_redirects=True, timeout=httpx.Timeout(60.0, connect=5.0))
+    try:
+        wait = BACKOFF_S
+        for attempt in range(RETRIES + 1):
+            try:
+                r = client.get(url, params=params, headers=headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.NetworkError) as exc:
+                raise OfflineError(
+                    f"cannot reach {httpx.URL(url).host} to fetch '{source}' ({exc.__class__.__name__}). Are you offline? "
+                    f"Download by hand from {url} and load it with `multivector data import {source} PATH`."
+                ) from None
+            if r.status_code in (429, 503) and attempt < RETRIES:
+                ra = r.headers.get("Retry-After", "")
+                sleep(float(ra) if ra.replace(".", "", 1).isdigit() else wait)
+                wait *= 2
+                continue
+            if r.status_code >= 400:
+                raise OfflineError(f"the server answered {r.status_code} for {r.request.url} while fetching '{source}'"
+                                   + (" (rate limit: try again later)" if r.status_code == 429 else ""))
+            return r.text
+    finally:
+        if own:
+            client.close()
+    raise OfflineError(f"'{source}': still rate limited after {RETRIES} retries")  # pragma: no cover
 
 
 def fetch(
     dest: str | Path | None = None,
     *,
-    reporter: object = "KAZ",
+    reporters: object | Iterable[object] = "KAZ",
     partners: object | Iterable[object] | None = ("CHN", "RUS", "USA", "TUR"),
     years: int | str | Iterable[int] = "2015-2019",
     flows: str = "X,M",
+    products: bool = False,
+    reporter: object | None = None,
+    client=None,
 ) -> Path:
-    """Query the keyless Comtrade+ preview API for annual TOTAL trade and save the JSON response.
+    """Query the keyless Comtrade+ preview API (plain httpx; rate limits answered with backoff) and
+    save one JSON response (all reporters, blocks merged).
 
-    ``reporter`` and ``partners`` are names or codes (``"KAZ"``, ``"Kazakhstan"``); ``partners=None``
-    asks for all partners. The preview API returns at most 500 records per call, so years are
-    fetched in blocks of up to 12 (the API's limit on periods). Offline → OfflineError at once.
+    ``reporters`` and ``partners``: names or codes, a list or a comma-separated string
+    (``"KAZ,UZB"``); ``partners=None`` asks for all partners. ``years``: ``"2015-2023"`` or
+    ``"2019,2021"``. ``products=True`` asks for HS chapters (``cmdCode=AG2``) instead of the total,
+    for product concentration (:func:`multivector.indices.dependence.product_concentration`).
+    The preview API returns at most 500 records per call, so years go in blocks of up to 12 (and
+    of 1 year with product detail). ``client``: an ``httpx.Client`` (tests pass one).
     """
     from multivector.config import home
 
-    rep = _iso3(reporter)
-    params_base = {"reporterCode": comtrade_code(rep), "cmdCode": "TOTAL", "flowCode": flows,
-                   "partner2Code": 0, "customsCode": "C00", "motCode": 0, "includeDesc": "true"}
+    reps = [reporter] if reporter is not None else (
+        [r.strip() for r in reporters.split(",")] if isinstance(reporters, str) else list(reporters))
+    plist = None
     if partners is not None:
-        plist = [partners] if isinstance(partners, (str, int)) else list(partners)
-        params_base["partnerCode"] = ",".join(str(comtrade_code(p)) for p in plist)
-    ys = _years(years)
+        plist = [p.strip() for p in partners.split(",")] if isinstance(partners, str) else (
+            [partners] if isinstance(partners, int) else list(partners))
+    ys = parse_years(years)
     folder = Path(dest) if dest is not None else home() / "downloads" / "comtrade"
+    folder.mkdir(parents=True, exist_ok=True)
     merged: list[dict] = []
-    parts: list[Path] = []
-    for k in range(0, len(ys), 12):
-        block = ys[k:k + 12]
-        params = dict(params_base, period=",".join(str(y) for y in block))
-        part = folder / f"comtrade_{rep}_{block[0]}_{block[-1]}.json"
-        download(PREVIEW_URL, part, source=META.key, timeout=60, params=params)
-        doc = json.loads(part.read_text(encoding="utf-8"))
-        if doc.get("error"):
-            raise DataError(f"Comtrade answered with an error: {doc['error']}", file=str(part))
-        merged.extend(doc.get("data") or [])
-        parts.append(part)
-    if len(parts) == 1:
-        return parts[0]
-    out = folder / f"comtrade_{rep}_{ys[0]}_{ys[-1]}.json"
-    out.write_text(json.dumps({"count": len(merged), "data": merged, "error": ""}), encoding="utf-8")
+    block = 1 if products else 12
+    isos = [_iso3(r) for r in reps]
+    for rep in isos:
+        base = {"reporterCode": comtrade_code(rep), "cmdCode": "AG2" if products else "TOTAL", "flowCode": flows,
+                "partner2Code": 0, "customsCode": "C00", "motCode": 0, "includeDesc": "true"}
+        if plist is not None:
+            base["partnerCode"] = ",".join(str(comtrade_code(p)) for p in plist)
+        for k in range(0, len(ys), block):
+            chunk = ys[k:k + block]
+            text = get_with_backoff(PREVIEW_URL, params=dict(base, period=",".join(str(y) for y in chunk)),
+                                    source=META.key, client=client)
+            try:
+                doc = json.loads(text)
+            except json.JSONDecodeError:
+                raise DataError("Comtrade answered with something that is not JSON", file=PREVIEW_URL,
+                                hint="the service may be down; try again later") from None
+            if doc.get("error"):
+                raise DataError(f"Comtrade answered with an error: {doc['error']}", file=PREVIEW_URL)
+            merged.extend(doc.get("data") or [])
+    kind = "hs2" if products else "total"
+    out = folder / f"comtrade_{'-'.join(isos)}_{kind}_{ys[0]}_{ys[-1]}.json"
+    tmp = out.with_suffix(".json.part")
+    tmp.write_text(json.dumps({"count": len(merged), "data": merged, "error": ""}), encoding="utf-8")
+    tmp.replace(out)
     return out

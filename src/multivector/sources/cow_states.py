@@ -8,7 +8,8 @@ Reads ``cow_states`` / ``gw_states`` as shipped with the R package peacesciencer
   their COW abbreviation, and the few states that share a current ISO3 with an overlapping state
   take their withdrawn ISO 3166-3 code (Czechoslovakia CSK, East Germany DDR, South Yemen YMD).
 * ``cow_system`` — state-years (ccode, year). The last spell is extended from the release year to
-  ``MOST_RECENT_YEAR`` as peacesciencer does (its ``cow_ddy`` runs to 2024).
+  ``MOST_RECENT_YEAR`` as peacesciencer does (its ``cow_ddy`` runs to 2024); here to 2025, the
+  last UN session year with votes (session 80).
 * ``gw_states`` — Gleditsch–Ward spells with iso3, for joins to GW-coded data.
 """
 
@@ -31,7 +32,7 @@ from multivector.sources.base import (
     cast_numeric,
 )
 
-MOST_RECENT_YEAR = 2024
+MOST_RECENT_YEAR = 2025
 
 META = SourceMeta(
     key="cow_states",

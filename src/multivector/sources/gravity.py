@@ -8,6 +8,8 @@
 * ``Chapter1Application1.dta`` / ``Chapter2Application2.dta`` — Yotov, Piermartini, Monteiro &
   Larch (2016), *An Advanced Guide to Trade Policy Analysis*: manufacturing trade including
   intra-national flows, 69 countries, 1986–2006. → store table ``yotov_gravity``.
+* :func:`read_flows` — any user's bilateral-flow file (``.dta``, ``.csv``, ``.parquet``, R data)
+  with all its columns as they are, for estimation (:mod:`multivector.econ`).
 
 Old CEPII codes are mapped to ISO 3166-1 (ROM→ROU, ZAR→COD, TMP→TLS); withdrawn codes of states
 that no longer exist (YUG …) are kept as they are.
@@ -160,6 +162,52 @@ def read_yotov(path: str | Path) -> pl.DataFrame:
     check_unique(df, ["exporter", "importer", "year"], file)
     df = df.rename({"DIST": "dist", "CNTG": "contig", "LANG": "lang", "CLNY": "clny", "RTA": "rta"})
     return df.select(list(YOTOV_SCHEMA)).cast(YOTOV_SCHEMA)
+
+
+FLOW_SUFFIXES = (".dta", ".csv", ".tsv", ".parquet", ".pq", ".rdata", ".rda", ".rds")
+
+
+def read_flows(path: str | Path):
+    """A user's bilateral-flow file as a pandas DataFrame with every column kept as published.
+
+    ``.dta`` (Stata), ``.csv``/``.tsv``, ``.parquet`` and R data files (one data frame) are read;
+    labelled/categorical columns become text and whole-number float columns (Stata stores years
+    as float) become integers. The estimation layer checks the columns a formula needs.
+    """
+    import pandas as pd
+
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise DataError("no such file", file=str(p), hint="check the path")
+    suffix = p.suffix.lower()
+    if suffix not in FLOW_SUFFIXES:
+        raise DataError(f"cannot read '{suffix or p.name}' files", file=str(p),
+                        hint="give a .dta, .csv, .tsv, .parquet or R data (.rdata/.rda/.rds) file")
+    try:
+        if suffix == ".dta":
+            pdf = pd.read_stata(p, convert_categoricals=True)
+        elif suffix in (".csv", ".tsv"):
+            pdf = pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",")
+        elif suffix in (".parquet", ".pq"):
+            pdf = pd.read_parquet(p)
+        else:
+            pdf = read_rdata(p, None, source=META.key)
+    except DataError:
+        raise
+    except Exception as exc:  # damaged or mislabelled files raise many different errors
+        raise DataError(f"cannot be read as a {suffix} file ({exc.__class__.__name__}: {exc})", file=str(p),
+                        hint="the file may be truncated or in another format; download it again") from None
+    if len(pdf) == 0:
+        raise DataError("the file has no rows", file=str(p))
+    pdf = pdf.reset_index(drop=True)
+    for c in pdf.columns:
+        col = pdf[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            pdf[c] = col.astype(str)
+        elif col.dtype.kind == "f" and col.notna().all() and len(col) and (col == col.round()).all() \
+                and col.abs().max() < 1e9 and str(c).lower() in ("year", "pair_id", "id", "time", "t"):
+            pdf[c] = col.astype("int64")
+    return pdf
 
 
 def read(path: str | Path) -> pl.DataFrame:

@@ -1,0 +1,409 @@
+"""The report's first step: a country *profile* — every table and note the report shows, with no
+charts. Built by named steps, one per part of the report, each reading the panel (never the
+store directly) and adding tables and notes:
+
+    panel → balance → alignment → security → institutions → events → trade → timeline
+          → claims → coverage → snapshot
+
+:func:`country_profile` runs them; :mod:`multivector.report.figures` draws the charts from the
+tables; :mod:`multivector.report.build` puts both into a :class:`~multivector.report.build.Report`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from multivector.errors import PanelError
+from multivector.report.sections import DEFAULT_YEARS, SECTIONS
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Profile:
+    """Everything the report says about one middle power, as tables and notes."""
+
+    country: str
+    country_name: str
+    partners: list[str]
+    years: tuple[int, int]
+    focus: str
+    breaks: tuple[int, ...]
+    panel: Any = field(repr=False)
+    df: pl.DataFrame = field(repr=False)
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    hypotheses: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k, _ in SECTIONS})
+    sources: list[str] = field(default_factory=list)
+    bibtex: str = ""
+    created: str = ""
+
+    @property
+    def rows(self) -> pl.DataFrame:
+        """The middle power's dyad-years with each power (``partner`` column)."""
+        return self.df.filter(pl.col("iso3_1") == self.country).rename({"iso3_2": "partner"})
+
+
+def _latest(df: pl.DataFrame, col: str) -> pl.DataFrame:
+    d = df.filter(pl.col(col).is_not_null())
+    if d.height == 0:
+        return d
+    return d.filter(pl.col("year") == d["year"].max())
+
+
+def _resolve_partners(country: str, partners: Iterable[Any] | str | None, notes: list[str]) -> list[str]:
+    from multivector.countries import great_powers
+
+    parts = great_powers(partners)
+    if country in parts:
+        parts = [p for p in parts if p != country]
+        notes.append(f"{country} is itself in the great-power set; it is left out of its own report.")
+    parts = list(dict.fromkeys(parts))
+    if len(parts) < 2:
+        raise PanelError(f"a report needs at least two great powers; got {parts}. Use --partners CHN,RUS,USA")
+    return parts
+
+
+def _start(country: Any, partners, years, focus, breaks, store) -> Profile:
+    """Resolve the country, powers, years and focus once, and build the panel with every loaded verb."""
+    from multivector.analysis import DEFAULT_BREAKS
+    from multivector.countries import name, resolve
+    from multivector.panel import dyad_years
+
+    code = resolve(country, allow_groups=False)
+    notes: dict[str, list[str]] = {k: [] for k, _ in SECTIONS}
+    parts = _resolve_partners(code, partners, notes["snapshot"])
+    yrs = tuple(int(y) for y in (years or DEFAULT_YEARS))
+    if len(yrs) != 2 or yrs[0] > yrs[1]:
+        raise PanelError(f"years must be (first, last), e.g. (1992, 2019); got {years!r}")
+    brks = tuple(breaks) if breaks is not None else DEFAULT_BREAKS
+    panel = dyad_years(code, partners=parts, years=yrs, store=store).add_loaded()
+    for verb, why in panel.skipped:
+        if verb != "add_trade":  # trade by partner is optional
+            notes["coverage"].append(f"Not loaded, so left out: {verb}: {why}")
+    df = panel.df
+    present = set(df["iso3_2"].unique().to_list())
+    missing_powers = [p for p in parts if p not in present]
+    if missing_powers:
+        notes["snapshot"].append(f"No dyad-years with {', '.join(missing_powers)} in {yrs[0]}–{yrs[1]} "
+                                 "(not a state in the system in those years); they are left out.")
+        parts = [p for p in parts if p in present]
+        if len(parts) < 2:
+            raise PanelError(f"fewer than two of the powers have dyad-years with {code} in {yrs[0]}–{yrs[1]}")
+    fc = resolve(focus) if focus is not None else ("CHN" if "CHN" in parts else parts[0])
+    if fc not in parts:
+        raise PanelError(f"the focus power {fc} is not among the report's powers ({', '.join(parts)})")
+    return Profile(country=code, country_name=name(code), partners=parts, years=yrs, focus=fc, breaks=brks,
+                   panel=panel, df=df, notes=notes, sources=list(panel.sources),
+                   created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+# ------------------------------------------------------------------------------------ steps
+
+def balance_step(p: Profile) -> None:
+    """Balance per channel and year, engagement by channel, and the latest shares."""
+    from multivector.analysis.engagement import engagement_long
+    from multivector.indices import balance_index
+
+    t = p.tables
+    t["balance"] = balance_index(p.df, p.country, p.partners, ci=True)
+    long = engagement_long(p.df, p.country, p.partners)
+    t["engagement"] = long
+    shares = long.with_columns((pl.col("engagement") / pl.col("engagement").sum().over(["channel", "year"])).alias("share"))
+    last_year = shares.group_by("channel").agg(pl.col("year").max().alias("_ly"))
+    t["shares_latest"] = shares.join(last_year, on="channel").filter(pl.col("year") == pl.col("_ly")).drop("_ly").sort(
+        ["channel", "partner"])
+
+
+def alignment_step(p: Profile) -> None:
+    """UN vote agreement, ideal points and the equidistance between the two poles."""
+    from multivector.indices import equidistance
+
+    rows, t, parts = p.rows, p.tables, p.partners
+    align_cols = [c for c in ("un_joint_votes", "un_agree", "idealpoint1", "idealpoint2", "idealpoint_dist") if c in rows.columns]
+    t["alignment"] = rows.select("year", "partner", *align_cols).sort(["partner", "year"])
+    poles = ("USA", "CHN") if {"USA", "CHN"} <= set(parts) else (("USA", "RUS") if {"USA", "RUS"} <= set(parts) else None)
+    if poles and "idealpoint_dist" in rows.columns:
+        a = rows.filter(pl.col("partner") == poles[0]).select("year", pl.col("idealpoint_dist").alias("dist_a"))
+        b = rows.filter(pl.col("partner") == poles[1]).select("year", pl.col("idealpoint_dist").alias("dist_b"))
+        e = a.join(b, on="year").drop_nulls().sort("year")
+        eq = equidistance(e["dist_a"].to_numpy(), e["dist_b"].to_numpy()) if e.height else []
+        t["equidistance"] = e.with_columns(pl.Series("equidistance", eq, dtype=pl.Float64),
+                                           pl.lit(poles[0]).alias("pole_a"), pl.lit(poles[1]).alias("pole_b"))
+
+
+ATOP_KINDS = {"atop_defense": "defence", "atop_offense": "offence", "atop_neutral": "neutrality",
+              "atop_nonagg": "non-aggression", "atop_consul": "consultation"}
+
+
+def security_step(p: Profile) -> None:
+    """ATOP obligations with each power, by year."""
+    rows = p.rows
+    atop = [c for c in ATOP_KINDS if c in rows.columns]
+    if not atop:
+        return
+    p.tables["security"] = rows.select(
+        "year", "partner", *atop,
+        pl.when(pl.any_horizontal([pl.col(c).is_not_null() for c in atop]))
+        .then(pl.sum_horizontal([pl.col(c).cast(pl.Int32) for c in atop])).alias("obligations"),
+        pl.concat_str([pl.when(pl.col(c) == 1).then(pl.lit(ATOP_KINDS[c])) for c in atop], separator=", ",
+                      ignore_nulls=True).alias("kinds"),
+    ).sort(["partner", "year"])
+
+
+def institutions_step(p: Profile) -> None:
+    """Shared IGO memberships with each power."""
+    rows = p.rows
+    if "dyadigos" in rows.columns:
+        p.tables["institutions"] = rows.select("year", "partner", "dyadigos").sort(["partner", "year"])
+
+
+def events_step(p: Profile) -> None:
+    """Event tone and volume (ICEWS), and the GDELT sample where loaded."""
+    from multivector.indices import event_tone
+
+    rows, t = p.rows, p.tables
+    if "icews_verb_coop" in rows.columns:
+        tone = event_tone(rows.rename({"partner": "iso3_2"})).rename({"iso3_2": "partner"})
+        t["events"] = tone.select("year", "partner", "icews_verb_coop", "icews_matl_coop", "icews_verb_conf",
+                                  "icews_matl_conf", "event_volume", "net_coop").sort(["partner", "year"])
+    if "gdelt_events" in rows.columns:
+        t["gdelt"] = rows.filter(pl.col("gdelt_events") > 0).select(
+            "year", "partner", "gdelt_events", "gdelt_goldstein_mean", "gdelt_net_coop").sort(["partner", "year"])
+
+
+def trade_step(p: Profile) -> None:
+    """Trade as each side reports it (hand-compiled figures), and where reporters disagree."""
+    from multivector.indices.reported import disagreements
+    from multivector.panel.facts import REPORTED_TRADE_SCHEMA, reported_trade
+
+    notes, code = p.notes["trade"], p.country
+    sel = reported_trade(code, p.partners, p.panel.store)
+    empty = pl.DataFrame(schema=REPORTED_TRADE_SCHEMA)
+    if sel is None:
+        notes.append("The reported-trade facts table is not loaded in this store.")
+        p.tables["trade_reported"], p.tables["trade_disagreements"] = empty, pl.DataFrame()
+        return
+    if sel.height == 0:
+        notes.append(f"The hand-compiled facts table has no reported trade figures between {code} and these powers. "
+                     "Load trade by partner (UN Comtrade) to see trade here.")
+        p.tables["trade_reported"], p.tables["trade_disagreements"] = empty, pl.DataFrame()
+        return
+    norm = sel.with_columns(pl.lit(code).alias("country"), pl.col("power").alias("partner"),
+                            pl.lit(None, pl.Float64).alias("value_mt"))
+    dis = disagreements(norm)
+    if dis.height:
+        dis = dis.filter(pl.col("gap") > 0)  # several reporters giving the same figure agree
+    if dis.height:
+        dis = dis.with_columns(
+            pl.col("reporters").list.join(" | ").alias("reporters"),
+            pl.col("values").cast(pl.List(pl.String)).list.join(" | ").alias("values"),
+        ).rename({"partner": "power"}).select(
+            "power", "year", "period", "flow", "unit", "n_reporters", "reporter_min", "min_value", "reporter_max",
+            "max_value", "gap", "ratio", "reporters", "values")
+    p.tables["trade_reported"], p.tables["trade_disagreements"] = sel, dis
+    if sel.height:
+        p.sources.append("reported_trade")
+
+
+def timeline_step(p: Profile) -> None:
+    """Summits, treaties and institutions with the middle power as a party."""
+    from multivector.panel.facts import TIMELINE_SCHEMA, timeline
+
+    d = timeline(p.country, p.partners, p.panel.store)
+    if d is None:
+        p.notes["timeline"].append("The timeline table is not loaded in this store.")
+        d = pl.DataFrame(schema=TIMELINE_SCHEMA)
+    elif d.height == 0:
+        p.notes["timeline"].append(f"The hand-compiled timeline has no events with {p.country} as a party.")
+    else:
+        p.sources.append("timeline")
+    p.tables["timeline"] = d
+
+
+def claims_step(p: Profile) -> None:
+    """The claims people make about these ties, tested."""
+    from multivector.analysis import additive_or_subtractive, dependence_risk, shift_over_time
+
+    df, code, parts, t = p.df, p.country, p.partners, p.tables
+    for key, fn in (("additive", lambda: additive_or_subtractive(df, code, parts, focus=p.focus)),
+                    ("shift", lambda: shift_over_time(df, code, parts, breaks=p.breaks)),
+                    ("dependence", lambda: dependence_risk(df, code, parts, reported=t["trade_reported"]))):
+        try:
+            p.hypotheses[key] = fn()
+        except PanelError as exc:
+            p.notes["hypotheses"].append(f"{key}: not computed — {exc}")
+    for key, h in p.hypotheses.items():
+        t[f"hypothesis_{key}"] = h.estimates
+    if "additive" in p.hypotheses:
+        t["hypothesis_additive_by_partner"] = p.hypotheses["additive"].extra["by_partner"]
+
+
+def coverage_step(p: Profile) -> None:
+    """Which source covers which years, the notes on gaps, and what to cite."""
+    from multivector.citations import MULTIVECTOR_BIBTEX, bibtex_for
+    from multivector.panel.facts import origin
+
+    t, code = p.tables, p.country
+    cov = p.panel.coverage()
+    extra_cov = []
+    for src, tbl in (("reported_trade", t["trade_reported"]), ("timeline", t["timeline"])):
+        ys = tbl["year"].drop_nulls() if "year" in tbl.columns else pl.Series([], dtype=pl.Int32)
+        extra_cov.append({"source": src, "columns": f"{tbl.height} rows for {code} with these powers",
+                          "coverage_start": int(ys.min()) if ys.len() else None,
+                          "coverage_end": int(ys.max()) if ys.len() else None,
+                          "panel_years_covered": "hand-compiled figures" if src == "reported_trade" else "dated events",
+                          "panel_years_null": "—"})
+    t["coverage"] = pl.concat([cov, pl.DataFrame(extra_cov, schema=cov.schema)], how="vertical_relaxed")
+    if "gdelt_events" in p.df.columns and origin("gdelt", p.panel.store) == "starter pack":
+        p.notes["coverage"].append(
+            "GDELT: the bundled sample holds only events with Kazakhstan actors in 2011–2013 (from a Georgia-focused "
+            "extract); the panel reads other years and countries as 0 events, which here means 'not in the sample', "
+            "not 'no events'.")
+    p.bibtex = bibtex_for(p.sources) + "\n" + MULTIVECTOR_BIBTEX + "\n"
+    t["fact_sources"] = _fact_sources(t)
+    _section_notes(p.notes, p.panel, t, p.years, code)
+
+
+def snapshot_step(p: Profile) -> None:
+    """The headline figures, each with its year and source."""
+    p.tables["snapshot"] = _snapshot(p.tables, p.country, p.partners, p.focus, p.hypotheses)
+
+
+#: The steps, in order, with the words the progress display shows.
+STEPS: tuple[tuple[str, Callable[[Profile], None]], ...] = (
+    ("computing the balance index", balance_step),
+    ("alignment", alignment_step),
+    ("security ties", security_step),
+    ("institutions", institutions_step),
+    ("event tone", events_step),
+    ("reported trade", trade_step),
+    ("the timeline", timeline_step),
+    ("testing the claims", claims_step),
+    ("coverage and citations", coverage_step),
+    ("snapshot", snapshot_step),
+)
+
+
+def country_profile(
+    country: Any,
+    partners: Iterable[Any] | str | None = None,
+    years: tuple[int, int] | None = None,
+    *,
+    focus: Any | None = None,
+    breaks: Sequence[int] | None = None,
+    store=None,
+    progress: Progress | None = None,
+) -> Profile:
+    """Every table and note of the report on ``country`` against ``partners`` (default: the
+    great-power set), in ``years`` (default :data:`DEFAULT_YEARS`). ``focus`` is the power whose
+    rising ties are tested as additive or subtractive (default China when in the set); ``breaks``
+    the dates of the shift test. ``progress`` is called with the name of each step."""
+    step = progress or (lambda s: None)
+    step("building the panel")
+    p = _start(country, partners, years, focus, breaks, store)
+    for label, fn in STEPS:
+        step(label)
+        fn(p)
+    return p
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def _fact_sources(t: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    frames = []
+    if t["trade_reported"].height:
+        frames.append(t["trade_reported"].select(pl.lit("reported trade").alias("table"), "source_url"))
+    if t["timeline"].height:
+        frames.append(t["timeline"].select(pl.lit("timeline").alias("table"), "source_url"))
+    if not frames:
+        return pl.DataFrame(schema={"table": pl.String, "source_url": pl.String, "n_rows": pl.UInt32})
+    return pl.concat(frames).group_by(["table", "source_url"], maintain_order=True).agg(pl.len().alias("n_rows"))
+
+
+def _snapshot(t: dict[str, pl.DataFrame], code: str, parts: list[str], focus: str, hyp: dict) -> pl.DataFrame:
+    """Headline figures: one row per figure, each with its year and where it comes from."""
+    rows: list[dict] = []
+    bal = t["balance"]
+    for ch in ("combined", "diplomatic", "security", "institutions", "events", "economy"):
+        b = bal.filter((pl.col("channel") == ch) & pl.col("balance").is_not_null())
+        if b.height:
+            r = b.row(-1, named=True)
+            rows.append({"figure": f"balance — {ch}", "value": r["balance"], "text": f"{r['balance']:.2f}",
+                         "year": r["year"], "detail": (f"tilt to {r['tilt_partner']} (+{r['tilt']:.2f} over an even share)"
+                                                       if r["tilt_partner"] else "even"),
+                         "source": "balance_index (this project's index)"})
+    al = _latest(t["alignment"], "un_agree") if "un_agree" in t["alignment"].columns else pl.DataFrame()
+    if al.height:
+        top = al.sort("un_agree", descending=True).row(0, named=True)
+        rows.append({"figure": "closest UN voting partner", "value": top["un_agree"], "text": f"{top['partner']} {top['un_agree']:.2f}",
+                     "year": top["year"], "detail": "; ".join(f"{r['partner']} {r['un_agree']:.2f}" for r in al.sort("un_agree", descending=True).iter_rows(named=True)),
+                     "source": "UN vote agreement (Voeten)"})
+    if "equidistance" in t and t["equidistance"].height:
+        r = t["equidistance"].row(-1, named=True)
+        rows.append({"figure": f"equidistance {r['pole_a']}–{r['pole_b']}", "value": r["equidistance"],
+                     "text": f"{r['equidistance']:.2f}", "year": r["year"],
+                     "detail": f"ideal-point distance {r['dist_a']:.2f} to {r['pole_a']}, {r['dist_b']:.2f} to {r['pole_b']} (1 = equally far)",
+                     "source": "Bailey–Strezhnev–Voeten ideal points"})
+    tr = t["trade_reported"]
+    if tr.height:
+        ann = tr.filter((pl.col("flow") == "turnover") & (pl.col("period") == "annual") & pl.col("value_usd_bn").is_not_null()
+                        & (pl.col("power") == focus) & pl.col("year").is_not_null())
+        if ann.height:
+            y = ann["year"].max()
+            a = ann.filter(pl.col("year") == y)
+            lo, hi = a["value_usd_bn"].min(), a["value_usd_bn"].max()
+            rows.append({"figure": f"trade with {focus}, as reported", "value": hi,
+                         "text": f"US$ {lo:.1f}–{hi:.1f} bn" if hi != lo else f"US$ {hi:.1f} bn", "year": y,
+                         "detail": f"{a.height} reported figure(s); reporters differ" if hi != lo else f"{a.height} reported figure(s)",
+                         "source": "reported_trade (hand-compiled, cited)"})
+    if "additive" in hyp:
+        fd = hyp["additive"].estimates.filter((pl.col("model") == "first differences") & pl.col("estimate").is_not_null())
+        if fd.height:
+            groups: dict[str, list[str]] = {}
+            for r in fd.iter_rows(named=True):
+                groups.setdefault(r["reading"], []).append(r["channel"])
+            readings = "; ".join(f"{k}: {', '.join(v)}" for k, v in groups.items())
+            rows.append({"figure": f"ties with {focus}: additive or subtractive?", "value": None, "text": readings,
+                         "year": None, "detail": "first-difference estimates; see 'The claims, tested'",
+                         "source": "additive_or_subtractive"})
+    return pl.DataFrame(rows, schema={"figure": pl.String, "value": pl.Float64, "text": pl.String, "year": pl.Int32,
+                                      "detail": pl.String, "source": pl.String})
+
+
+def _section_notes(notes: dict[str, list[str]], panel, t: dict[str, pl.DataFrame], yrs: tuple[int, int], code: str) -> None:
+    cov = {r["source"]: r for r in panel.coverage().iter_rows(named=True)}
+
+    labels = {"unvotes": "UN votes", "idealpoints": "ideal points", "atop": "ATOP", "cow_igo": "COW IGO", "icews": "ICEWS"}
+
+    def gap_text(src: str) -> str | None:
+        r = cov.get(src)
+        if r is None:
+            return f"{labels.get(src, src)} is not loaded in this store"
+        if r["panel_years_null"] in ("none", None):
+            return None
+        years_ = ", ".join(y.split("-")[0] if y.split("-")[0] == y.split("-")[-1] else y.replace("-", "–")
+                           for y in r["panel_years_null"].split(", "))
+        return f"{labels.get(src, src)} covers {r['coverage_start']}–{r['coverage_end']}: no data for {years_}"
+
+    for section, srcs in (("alignment", ["unvotes", "idealpoints"]), ("security", ["atop"]), ("institutions", ["cow_igo"]),
+                          ("events", ["icews"]), ("balance", ["atop", "cow_igo", "icews"])):
+        gaps = [g for g in (gap_text(s_) for s_ in srcs) if g]
+        if gaps:
+            notes.setdefault(section, []).append("; ".join(gaps) + " (shown as gaps, never as zero).")
+    if "events" in t:
+        no_icews = [p for p in t["events"]["partner"].unique().to_list()
+                    if t["events"].filter(pl.col("partner") == p)["event_volume"].drop_nulls().len() == 0]
+        if no_icews:
+            notes["events"].append(f"ICEWS has no events from {code} to {', '.join(sorted(no_icews))} in these years "
+                                   "(not among the countries of this extract, or no coded events).")
+    g = t.get("gdelt")
+    if g is not None and g.height:
+        notes["events"].append(
+            f"GDELT: {int(g['gdelt_events'].sum())} events in the bundled sample ({g['year'].min()}–{g['year'].max()}). The sample "
+            "comes from a Georgia-focused extract: it is small and biased, shown for completeness, not for conclusions.")
