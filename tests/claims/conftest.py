@@ -8,7 +8,8 @@ import pytest
 
 @pytest.fixture(scope="session")
 def project():
-    """Every state with every state (plus the EU), 1992–2019, from the starter pack (real data)."""
+    """Every state with every state (plus the EU), 1992 to the present, from the starter pack (real data:
+    votes to 2025, ideal points to 2024, ATOP to 2018, IGOs to 2014, ICEWS 2002–2014, trade by partner)."""
     from multivector.claims.data import project_long
 
-    return project_long(years=(1992, 2019))
+    return project_long()

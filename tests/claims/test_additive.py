@@ -109,7 +109,7 @@ def test_placebo_designs_of_the_methods_review_no_longer_read_additive(project, 
 def test_kazakhstan_china_reading_per_partner_with_the_eu_folded(project):
     res = additive_or_subtractive(project, "KAZ", "CHN", "RUS,USA,EU,TUR")
     ov = _overall(res)
-    assert set(ov) == {"diplomatic", "security", "institutions", "events"}
+    assert {"diplomatic", "security", "institutions", "events"} <= set(ov)
     # institutions: the mechanical +0.91 of shared counts is gone once engagement is relative
     inst = [r for r in res.results if r["channel"] == "institutions" and r["design"] == "within"]
     assert {r["partner"] for r in inst} == {"RUS", "USA", "EU", "TUR"}

@@ -44,9 +44,10 @@ def test_a_known_break_is_dated_and_its_date_stands_out_while_another_does_not()
 
 def test_dates_outside_the_data_are_not_testable_not_negative():
     lp = _panel_with_break(2008)
-    res = shift_over_time(lp, "C00", ["P00"], dates=["2022"])
-    e = res.results[0]["dates"][0]
-    assert e["stands_out"] is None and "outside" in e["note"]
+    res = shift_over_time(lp, "C00", ["P00"], dates=["2022", "2018"])
+    e = {x["year"]: x for x in res.results[0]["dates"]}
+    assert e[2022]["stands_out"] is None and "outside" in e[2022]["note"]
+    assert e[2018]["stands_out"] is None and "edge" in e[2018]["note"]  # 2018–2019: two years after it
 
 
 def test_kazakhstan_uses_ideal_points_and_says_how_dates_map_to_sessions(project):
@@ -56,7 +57,7 @@ def test_kazakhstan_uses_ideal_points_and_says_how_dates_map_to_sessions(project
     for r in dip:
         e = {x["date"][:4]: x for x in r["dates"]}
         assert e["2022"]["series_year"] == 2021 and e["2022"]["session"] == 76
-        assert e["2022"]["stands_out"] is None  # the starter pack's votes end in 2019
+        assert isinstance(e["2022"]["stands_out"], bool)  # ideal points to 2024: three sessions after the date
         assert e["2014"]["series_year"] == 2013
     assert any("session 76" in n and "series year 2021" in n for n in res.notes)
     sec = [r for r in res.results if r["channel"] == "security"]

@@ -31,25 +31,25 @@ amounts = st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_s
 @settings(deadline=None)
 @given(positions)
 def test_balance_is_between_zero_and_one(xs):
-    assert 0 <= balance(xs) <= 1
-    assert 0 <= balance(xs, kind="amount") <= 1 or sum(xs) == 0
+    assert 0 <= balance(xs, kind="position") <= 1
+    assert 0 <= balance(xs) <= 1 or sum(xs) == 0
 
 
 @settings(deadline=None)
 @given(st.integers(2, 12), st.floats(0, 1))
 def test_balance_is_one_when_every_position_is_the_same(k, v):
-    assert balance([v] * k) == pytest.approx(1.0)
-    assert balance([v + 1] * k, kind="amount") == pytest.approx(1.0)
+    assert balance([v] * k, kind="position") == pytest.approx(1.0)
+    assert balance([v + 1] * k) == pytest.approx(1.0)
 
 
 @settings(deadline=None)
 @given(st.integers(2, 12))
 def test_balance_is_zero_when_half_the_powers_are_at_the_top_and_half_at_the_bottom(k):
     x = [1.0] * (k // 2) + [0.0] * (k - k // 2)
-    assert balance(x) == pytest.approx(0.0, abs=1e-12)
+    assert balance(x, kind="position") == pytest.approx(0.0, abs=1e-12)
     one = [0.0] * k
     one[0] = 5.0
-    assert balance(one, kind="amount") == pytest.approx(0.0, abs=1e-12)
+    assert balance(one) == pytest.approx(0.0, abs=1e-12)
 
 
 @settings(deadline=None)
@@ -57,39 +57,55 @@ def test_balance_is_zero_when_half_the_powers_are_at_the_top_and_half_at_the_bot
 def test_balance_does_not_depend_on_the_order_of_the_powers(xs, rnd):
     ys = xs[:]
     rnd.shuffle(ys)
-    assert balance(ys) == pytest.approx(balance(xs), abs=1e-12)
+    assert balance(ys, kind="position") == pytest.approx(balance(xs, kind="position"), abs=1e-12)
 
 
 @settings(deadline=None)
 @given(amounts, st.floats(1e-3, 1e3))
 def test_amount_balance_does_not_depend_on_scale(xs, c):
-    assert balance([c * x for x in xs], kind="amount") == pytest.approx(balance(xs, kind="amount"), abs=1e-9)
+    assert balance([c * x for x in xs]) == pytest.approx(balance(xs), abs=1e-9)
 
 
 def test_gini_mean_difference_matches_its_published_definition():
     # Gini's mean difference of (1, 2, 3, 4, 5) is Σ|x_i − x_j| / (n(n − 1)) = 40 / 20 = 2
     # (Yitzhaki 2003, eq. 1); on positions x/5 it is 0.4, and G_max for K = 5 is 6/10.
     x = np.array([1, 2, 3, 4, 5]) / 5
-    assert balance(x) == pytest.approx(1 - 0.4 / 0.6)
+    assert balance(x, kind="position") == pytest.approx(1 - 0.4 / 0.6)
     # amounts: B = 1 − Gini·K/(K − 1), Gini = Σ|s_i − s_j| / (2 n² s̄) (the Gini coefficient)
     s = np.array([1, 2, 3, 4, 5], dtype=float)
     gini = np.abs(s[:, None] - s[None, :]).sum() / (2 * len(s) ** 2 * s.mean())
-    assert balance(s, kind="amount") == pytest.approx(1 - gini * len(s) / (len(s) - 1))
+    assert balance(s) == pytest.approx(1 - gini * len(s) / (len(s) - 1))
 
 
 def test_missing_powers_are_left_out_not_read_as_zero():
-    assert balance([0.4, np.nan, 0.4]) == pytest.approx(1.0)
+    assert balance([0.4, np.nan, 0.4], kind="position") == pytest.approx(1.0)
     assert np.isnan(balance([0.4, np.nan]))
     with pytest.raises(PanelError, match=r"\[0, 1\]"):
-        balance([0.5, 2.0])
+        balance([0.5, 2.0], kind="position")
     with pytest.raises(PanelError, match="non-negative"):
-        balance([1.0, -1.0], kind="amount")
+        balance([1.0, -1.0])
+
+
+def test_amounts_placed_among_other_states_give_the_position_balance():
+    """The simulator's case: engagement of one middle power placed among every simulated one."""
+    rng = np.random.default_rng(0)
+    among = rng.uniform(0.2, 0.8, size=(50, 4))
+    x = np.array([0.9, 0.5, 0.5, 0.1])
+    from scipy.special import ndtr
+
+    pos = ndtr((x - among.mean(axis=0)) / among.std(axis=0, ddof=1))
+    assert balance(x, among=among) == pytest.approx(balance(pos, kind="position"))
+    assert balance(x, among=among[:1]) == pytest.approx(balance(x))  # one state: nothing to place it among
+    batch = np.stack([x, x[::-1]])
+    assert balance(batch, among=among).shape == (2,)
 
 
 def test_tilt_names_the_highest_power_joins_near_ties_and_is_none_when_even():
-    assert tilt([0.9, 0.2, 0.3], ["CHN", "RUS", "USA"]) == ("CHN", pytest.approx(0.9 - (1.4 / 3)))
-    assert tilt([0.9, 0.88, 0.1], ["CHN", "RUS", "USA"])[0] == "CHN+RUS"
-    assert tilt([0.5, 0.52, 0.49], ["CHN", "RUS", "USA"])[0] is None
+    pos = dict(kind="position")
+    assert tilt([0.9, 0.2, 0.3], ["CHN", "RUS", "USA"], **pos) == ("CHN", pytest.approx(0.9 - (1.4 / 3)))
+    assert tilt([0.9, 0.88, 0.1], ["CHN", "RUS", "USA"], **pos)[0] == "CHN+RUS"
+    assert tilt([0.5, 0.52, 0.49], ["CHN", "RUS", "USA"], **pos)[0] is None
+    assert tilt([10, 30, 10], ["CHN", "RUS", "USA"])[0] == "RUS"  # amounts by default
 
 
 def test_evenness_is_the_earlier_entropy_index():
@@ -130,7 +146,7 @@ def test_balance_from_long_of_every_state_matches_the_position_formula():
     out = balance_from_long(d, by=("country", "year", "channel"), value="value")
     pos = relative_positions(d)
     one = pos.filter(pl.col("country") == "S03").sort("partner")["position"].to_numpy()
-    assert out.filter(pl.col("country") == "S03")["balance"][0] == pytest.approx(balance(one))
+    assert out.filter(pl.col("country") == "S03")["balance"][0] == pytest.approx(balance(one, kind="position"))
 
 
 def test_bootstrap_interval_is_for_samples_and_contains_the_estimate_mostly():

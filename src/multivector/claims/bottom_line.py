@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from multivector.claims.results import ADDITIVE, NO_EVIDENCE, NOT_TESTABLE, SUBTRACTIVE, ClaimResult, clean
 
@@ -214,52 +215,47 @@ def bottom_line(
     return BottomLine(country=code, claims=claims, results=results)
 
 
-def dependence_for(country: str, table: Any = None, store: Any = None, source_is_panel: bool = True) -> ClaimResult | None:
-    """The dependence verdict from ``table``, else from the store: the trade dependence table when
-    the indices offer it and trade is loaded, else the reported trade facts."""
+def dependence_for(country: str, table: Any = None, store: Any = None, source_is_panel: bool = True,
+                   partners: Sequence[str] | None = None, years: tuple[int, int] | None = None) -> ClaimResult | None:
+    """The dependence verdict from ``table``, else from the project's data through the panel: the
+    trade dependence table of :mod:`multivector.indices.dependence` (both reporters) when trade by
+    partner is loaded, else the reported trade shares of the hand-compiled facts."""
     from multivector.claims.dependence import dependence_risk, table_from_reported
 
     if table is not None:
         return dependence_risk(table, country)
     if not source_is_panel:
         return None
+    import datetime
+
+    import multivector as mv
+    from multivector.countries import great_powers
     from multivector.errors import MultivectorError
-    from multivector.store import default_store
 
-    store = store or default_store()
-    try:
-        from multivector.indices import dependence as dep_idx
+    parts = [p for p in (partners or great_powers()) if p != country]
+    yrs = years or (FIRST_DEPENDENCE_YEAR, datetime.date.today().year)
+    p = mv.dyad_years(country, partners=parts, years=yrs, store=store).add_loaded(["add_gdp", "add_trade"])
+    df = p.df
+    if {"trade_total", "mirror_total", "gdp_usd1"} <= set(df.columns):
+        try:
+            from multivector.indices.dependence import concentration_both_sides, mirror_flows, trade_dependence
+            from multivector.panel.trade import partner_flows, world_totals
 
-        if hasattr(dep_idx, "trade_dependence") and store.has("trade_by_partner"):
-            t = _trade_dependence_table(country, store)
-            if t is not None and t.height:
-                return dependence_risk(t, country, source="trade by partner, both reporters (store)")
-    except MultivectorError:
-        pass
-    try:
-        rep = store.table("reported_trade")
-    except MultivectorError:
+            totals = world_totals(country, p.store)
+            conc = concentration_both_sides(mirror_flows(partner_flows(country, p.store), country), totals=totals)
+            t = trade_dependence(df, totals=totals, concentration=conc)
+            if t.height and t.select(pl.col("share_reported").is_not_null().any() | pl.col("share_mirror").is_not_null().any()).item():
+                return dependence_risk(t, country, partners=parts,
+                                       source="trade by partner from both reporters (multivector.indices.dependence)")
+        except (MultivectorError, ImportError):
+            pass
+    from multivector.panel.facts import reported_trade
+
+    rep = reported_trade(country, parts, p.store)
+    if rep is None:
         return None
     return dependence_risk(table_from_reported(rep, country), country,
                            source="reported trade shares (hand-compiled facts; trade by partner not loaded)")
 
 
-def _trade_dependence_table(country: str, store: Any):
-    """The data issue's dependence table for one country, when its functions and tables exist."""
-    import multivector as mv
-    from multivector.countries import great_powers
-    from multivector.indices import dependence as dep_idx
-
-    p = mv.dyad_years(country, partners=great_powers(), store=store)
-    p = p.add_trade()
-    if hasattr(p, "add_gdp"):
-        p = p.add_gdp()
-    df = p.df
-    if not {"trade_total", "mirror_total", "gdp_usd1"} <= set(df.columns):
-        return None
-    totals = store.table("trade_totals") if store.has("trade_totals") else None
-    conc = None
-    if hasattr(dep_idx, "mirror_flows") and hasattr(dep_idx, "concentration_both_sides"):
-        flows = dep_idx.mirror_flows(store.table("trade_by_partner"), country)
-        conc = dep_idx.concentration_both_sides(flows, totals.filter(totals["iso3"] == country) if totals is not None else None)
-    return dep_idx.trade_dependence(df, totals, conc)
+FIRST_DEPENDENCE_YEAR = 1992

@@ -12,33 +12,36 @@ import polars as pl
 from multivector.claims.long import Cube, LongPanel, long_from_panel
 
 VERBS = ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_trade")
-DEFAULT_YEARS = (1992, 2019)
+FIRST_YEAR = 1992
 
 _CACHE: dict[tuple, LongPanel] = {}
 
 
 def _store_key(store: Any) -> tuple:
+    """The store's path and modification time (an import invalidates the cache)."""
+    from multivector import config
+
+    path = getattr(store, "path", None) or config.store_path()
     try:
-        prov = store.provenance()
-        return (str(store.path), prov.height, tuple(prov.columns), str(prov.row(-1)) if prov.height else "")
-    except Exception:
-        return (str(getattr(store, "path", id(store))),)
+        mtime = path.stat().st_mtime
+    except (OSError, AttributeError):
+        mtime = None
+    return (str(path), mtime)
 
 
 def project_long(years: tuple[int, int] | None = None, groups: Sequence[str] = ("EU",), store: Any = None,
                  fold: dict[str, str] | None = None) -> LongPanel:
     """Every state's engagement with every state and with each group partner, ``years`` (default
-    1992 to the last year of the UN votes in the store), as a :class:`LongPanel`. Sources a store
-    lacks are left out with a note; years outside a source's coverage are absent, never zero.
-    ``fold`` overrides the folding rule of a measure for the group partners (sensitivity runs)."""
-    import multivector as mv
-    from multivector.errors import PanelError, StoreError
-    from multivector.store import default_store
+    1992 to this year: each source contributes the years it covers), as a :class:`LongPanel`, built
+    through the panel and its verb table (``add_loaded``). Sources the store lacks are left out with a
+    note; years outside a source's coverage are absent, never zero. ``fold`` overrides the folding
+    rule of a measure for the group partners (sensitivity runs). Cached per process (store and years)."""
+    import datetime
 
-    store = store or default_store()
+    import multivector as mv
+
     if years is None:
-        cov = store.coverage("unvotes")
-        years = (DEFAULT_YEARS[0], int(cov[1]) if cov else DEFAULT_YEARS[1])
+        years = (FIRST_YEAR, datetime.date.today().year)
     skey = (_store_key(store), tuple(years))
     key = (*skey, tuple(groups), tuple(sorted((fold or {}).items())))
     if key in _CACHE:
@@ -47,12 +50,10 @@ def project_long(years: tuple[int, int] | None = None, groups: Sequence[str] = (
 
     def build(partners):
         p = mv.dyad_years(None, partners=partners, years=years, store=store)
-        for v in VERBS:
-            try:
-                p = getattr(p, v)()
-            except (PanelError, StoreError) as exc:
-                if v != "add_trade" and partners is None:
-                    notes.append(f"{v} skipped: {exc}")
+        p = p.add_loaded(VERBS)
+        for name, why in p.skipped:
+            if partners is None:
+                notes.append(f"{name} skipped: {why}")
         return p
 
     if skey not in _CACHE:
@@ -67,11 +68,11 @@ def project_long(years: tuple[int, int] | None = None, groups: Sequence[str] = (
         gl = long_from_panel(build(list(groups)), fold=fold)
         grp = gl.groups
         gnotes = gl.notes
-        for key, c in cubes.items():
-            gc = gl.cubes.get(key)
+        for k, c in cubes.items():
+            gc = gl.cubes.get(k)
             if gc is None:
                 continue
-            cubes[key] = _with_groups(c, gc, list(groups))
+            cubes[k] = _with_groups(c, gc, list(groups))
     lp = LongPanel(frame=None, notes=base.notes + gnotes, source="panel", groups=grp, cubes=cubes)
     _CACHE[key] = lp
     return lp

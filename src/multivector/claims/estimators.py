@@ -312,7 +312,10 @@ class _BreakDesign:
         self.T, self.degree = T, degree
         lo = max(int(math.ceil(trim * T)), 2)
         hi = min(int(math.floor((1 - trim) * T)), T - 2)
-        self.cands = np.arange(lo, hi + 1)
+        # every year with at least three years on each side can be tested as a *named* date; the
+        # search for an unknown date (sup) keeps to the central 1 − 2·trim of the years
+        self.cands = np.arange(min(3, lo), max(T - 3, hi) + 1)
+        self.core = (self.cands >= lo) & (self.cands <= hi)
         self.X0 = _polynomial(T, degree)
         self.steps = (np.arange(T)[:, None] >= self.cands[None, :]).astype(float)
         self._qr: dict[float, tuple[np.ndarray, list[np.ndarray]]] = {}
@@ -429,7 +432,9 @@ class BreakTest:
     candidates: np.ndarray
     """Indices of candidate break positions (first year of the new regime)."""
     F: np.ndarray
-    """F statistic for a level shift at each candidate."""
+    """Statistic for a level shift at each candidate."""
+    core: np.ndarray
+    """Candidates inside the trimmed range searched for an unknown date (the others are for named dates)."""
     sup_f: float
     p_value: float
     """Bootstrap p-value of sup-F under the null of a smooth trend with AR(1) errors."""
@@ -441,7 +446,8 @@ class BreakTest:
 
     @property
     def break_index(self) -> int:
-        return int(self.candidates[int(np.argmax(self.F))])
+        idx = np.flatnonzero(self.core)
+        return int(self.candidates[idx[int(np.argmax(self.F[self.core]))]])
 
     @property
     def break_year(self) -> int:
@@ -480,8 +486,8 @@ def sup_f_break(y: np.ndarray, years: np.ndarray, degree: int | None = None, tri
         Yb = _ar1_noise(np.random.default_rng([T, d, int(round(rho * 100)), n_boot]), T, n_boot, rho)
         des._qr[key] = _lr(des, Yb)[0]
     Fb = des._qr[key]
-    sup = float(F.max())
-    p = float((1 + np.sum(Fb.max(axis=0) >= sup - 1e-12)) / (n_boot + 1))
+    sup = float(F[des.core].max())
+    p = float((1 + np.sum(Fb[des.core].max(axis=0) >= sup - 1e-12)) / (n_boot + 1))
     pp = (1 + np.sum(Fb >= F[:, None] - 1e-12, axis=1)) / (n_boot + 1)
-    return BreakTest(years=np.asarray(years), candidates=des.cands, F=F, sup_f=sup, p_value=p, p_pointwise=pp,
-                     rho=rho, degree=d, n_boot=n_boot)
+    return BreakTest(years=np.asarray(years), candidates=des.cands, F=F, core=des.core, sup_f=sup, p_value=p,
+                     p_pointwise=pp, rho=rho, degree=d, n_boot=n_boot)

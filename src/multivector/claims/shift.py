@@ -247,11 +247,11 @@ def _tested_row(ch, p, measure, what, bt: est.BreakTest, named_dates, session, a
             first, last = int(years.min()), int(years.max())
             e["stands_out"] = None
             e["note"] = ("outside the data" if (y > last or y < first) else
-                         f"too close to the end of the data ({first}–{last}) to test")
+                         f"too close to the edge of the data ({first}–{last}): fewer than three years on one side")
             continue
         k = int(np.flatnonzero(cand_years == y)[0])
         Fd = float(bt.F[k])
-        away = np.abs(cand_years - y) > 1
+        away = (np.abs(cand_years - y) > 1) & bt.core
         placebo = bt.F[away]
         rank = float(np.mean(placebo <= Fd)) if placebo.size else float("nan")
         pd = float(bt.p_pointwise[k])

@@ -134,19 +134,24 @@ def _mean_difference(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     return g, k
 
 
-def balance(values: Any, axis: int = -1, kind: str = "position") -> float | np.ndarray:
+def balance(values: Any, axis: int = -1, kind: str = "amount", among: Any = None) -> float | np.ndarray:
     """Multi-vector balance ``B = 1 − G / G_max`` of one state across *K* powers (this project's
     index; Gini's mean difference, Gini 1912 / Yitzhaki 2003, normalised by its maximum).
 
     ``values`` holds one value per power along ``axis`` (NaN = no data, left out):
 
-    * ``kind="position"`` (default): relative positions in [0, 1] — each power's percentile of the
-      state's engagement among all states (:func:`relative_positions`). ``G`` is the mean absolute
-      difference over pairs of powers and ``G_max = ⌊K/2⌋⌈K/2⌉ / C(K, 2)`` (half the powers at 0,
-      half at 1).
-    * ``kind="amount"``: non-negative amounts (counts, flows, the simulator's engagement levels),
-      turned into shares ``s_k = x_k / Σ x``; ``G_max = 2/K`` (all with one power). Then
-      ``B = 1 − Gini · K/(K − 1)``.
+    * ``kind="amount"`` (default): non-negative amounts (counts, flows, engagement levels), turned into
+      shares ``s_k = x_k / Σ x``; ``G_max = 2/K`` (all with one power). Then ``B = 1 − Gini · K/(K − 1)``.
+    * ``kind="position"``: relative positions in [0, 1] — each power's place of the state's engagement
+      among all states (:func:`relative_positions`). ``G`` is the mean absolute difference over pairs of
+      powers and ``G_max = ⌊K/2⌋⌈K/2⌉ / C(K, 2)`` (half the powers at 0, half at 1). This is what
+      :func:`balance_index` computes for every state.
+    * ``among=`` (amounts of a set of states, powers on the last axis, states on the one before —
+      e.g. the simulator's year-0 engagement of every simulated middle power, shape ``(M, K)``): the
+      values are first placed among the reference, ``p_k = Φ((x_k − mean_k) / sd_k)`` as in
+      :func:`relative_positions`, and B is computed from the positions. With fewer than two reference
+      states, or no spread on any power, there is nothing to place the values among and B falls back to
+      ``kind="amount"``.
 
     1 = even, 0 = as uneven as possible; NaN with fewer than two powers (or zero total amount).
     Invariant to the order of the powers (and, for amounts, to scale).
@@ -154,6 +159,23 @@ def balance(values: Any, axis: int = -1, kind: str = "position") -> float | np.n
     x = as_float_array(values, "values")
     if x.ndim == 0:
         raise PanelError("balance needs one value per power (a vector or a matrix), got a single number")
+    if among is not None:
+        ref = as_float_array(among, "among")
+        ref = ref.reshape(-1, ref.shape[-1]) if ref.ndim >= 2 else ref.reshape(-1, 1)
+        xm = np.moveaxis(x, axis, -1)
+        if ref.shape[-1] != xm.shape[-1]:
+            raise PanelError(f"balance: 'among' has {ref.shape[-1]} powers, the values {xm.shape[-1]}")
+        with np.errstate(invalid="ignore"):
+            mu = np.nanmean(ref, axis=0) if ref.shape[0] else np.full(ref.shape[-1], np.nan)
+            sd = np.nanstd(ref, axis=0, ddof=1) if ref.shape[0] >= 2 else np.full(ref.shape[-1], np.nan)
+        if ref.shape[0] < 2 or not np.any(sd > 0):
+            return balance(x, axis=axis, kind="amount")
+        from scipy.special import ndtr
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(sd > 0, (xm - mu) / np.where(sd > 0, sd, 1.0), 0.0)
+        pos = np.where(np.isnan(xm), np.nan, ndtr(z))
+        return balance(np.moveaxis(pos, -1, axis), axis=axis, kind="position")
     if kind == "position":
         if np.any((x[~np.isnan(x)] < -1e-12) | (x[~np.isnan(x)] > 1 + 1e-12)):
             raise PanelError("balance(kind='position') needs relative positions in [0, 1] "
@@ -193,7 +215,7 @@ def evenness(engagement: Any, axis: int = -1) -> float | np.ndarray:
 
 
 def tilt(values: Any, partners: Sequence[str] | None = None, tie: float = TIE,
-         kind: str = "position") -> tuple[str | None, float]:
+         kind: str = "amount") -> tuple[str | None, float]:
     """Tilt of one state: ``(favoured power(s), p_max − mean_k p_k)``.
 
     With ``kind="position"`` the values are relative positions (percentiles); with ``kind="amount"``
@@ -422,7 +444,7 @@ def balance_bootstrap_ci(
             continue
         sd = ref.std(ddof=1)
         pos[:, k] = ndtr((draws[:, k] - ref.mean()) / sd) if sd > 0 else 0.5
-    b = np.asarray(balance(pos), dtype=float)
+    b = np.asarray(balance(pos, kind="position"), dtype=float)
     b = b[~np.isnan(b)]
     if b.size < n_boot // 2:
         return float("nan"), float("nan")
