@@ -91,7 +91,7 @@ t0 = time.perf_counter()
 from multivector.claims.data import project_long
 from multivector.claims.bottom_line import bottom_line
 t1 = time.perf_counter()
-lp = project_long(years=(1992, 2019))
+lp = project_long()
 t2 = time.perf_counter()
 bl = bottom_line("KAZ", data=lp, focus="CHN", others="RUS,USA,EU,TUR", n_placebo=1000)
 t3 = time.perf_counter()
