@@ -71,14 +71,18 @@ def parse_if_match(header: str | None) -> list[str] | None:
     return tags or None
 
 
+def _strip_prefix(msg: str) -> str:
+    for p in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(p):
+            return msg[len(p):]
+    return msg
+
+
 def validation_details(exc: ValidationError, prefix: str = "") -> list[dict]:
     out = []
     for e in exc.errors(include_url=False, include_input=False):
         loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body",))
-        msg = str(e.get("msg", "invalid"))
-        for p in ("Value error, ", "Assertion failed, "):
-            if msg.startswith(p):
-                msg = msg[len(p):]
+        msg = _strip_prefix(str(e.get("msg", "invalid")))
         if e.get("type") == "extra_forbidden":
             msg = "unknown field (check the spelling; see the API schema for the fields this resource takes)"
         elif e.get("type") == "missing":
