@@ -51,6 +51,8 @@ _COMMAND_MODULES = (
     "multivector.cli.data",
     "multivector.cli.report",
     "multivector.cli.simulate",
+    "multivector.cli.registry",
+    "multivector.cli.serve",
 )
 
 for _name in _COMMAND_MODULES:

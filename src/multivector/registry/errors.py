@@ -15,7 +15,7 @@ class RegistryError(MultivectorError):
         self.hint = hint
         self.details = details or []
         text = message
-        if self.details:
+        if len(self.details) > 1:
             text += "\n" + "\n".join(f"  {d.get('field') or '-'}: {d.get('message')}" for d in self.details)
         if hint:
             text += f"\n  What to do: {hint}"

@@ -79,7 +79,10 @@ class Resource:
     def new(self, data: dict) -> Any:
         return self.model()
 
-    def apply(self, session: Session, obj, data: dict, *, creating: bool, recorded_by: str | None = None) -> None:
+    def apply(self, session: Session, obj, data: dict, *, creating: bool, recorded_by: str | None = None,
+              fresh: bool = False) -> None:
+        """Set ``obj`` from ``data`` (validated) and check its references. ``fresh``: the table is known
+        to hold no such id (a restore), so the duplicate-id check is skipped."""
         raise NotImplementedError
 
     def filters(self, params: dict) -> list:
@@ -150,8 +153,8 @@ class Formats(Resource):
     def new(self, data):
         return m.Format(id=data["id"])
 
-    def apply(self, session, o, data, *, creating, recorded_by=None):
-        if creating and session.get(m.Format, data["id"]) is not None:
+    def apply(self, session, o, data, *, creating, recorded_by=None, fresh=False):
+        if creating and not fresh and session.get(m.Format, data["id"]) is not None:
             from multivector.registry.errors import Conflict
 
             raise Conflict(f"a format with id {data['id']!r} already exists")
@@ -188,7 +191,7 @@ class Summits(Resource):
     def display(self, o) -> str:
         return f"{o.title} ({o.date})"
 
-    def apply(self, session, o, data, *, creating, recorded_by=None):
+    def apply(self, session, o, data, *, creating, recorded_by=None, fresh=False):
         if data.get("format_id") is not None:
             _need(session, m.Format, data["format_id"], "format_id", "format",
                   hint="list formats with GET /api/v1/formats")
@@ -234,7 +237,7 @@ class Documents(Resource):
     def display(self, o) -> str:
         return o.title
 
-    def apply(self, session, o, data, *, creating, recorded_by=None):
+    def apply(self, session, o, data, *, creating, recorded_by=None, fresh=False):
         if data.get("summit_id") is not None:
             _need(session, m.Summit, data["summit_id"], "summit_id", "summit",
                   hint="list summits with GET /api/v1/summits")
@@ -295,7 +298,7 @@ class Commitments(Resource):
     def display(self, o) -> str:
         return o.text if len(o.text) <= 80 else o.text[:77] + "…"
 
-    def apply(self, session, o, data, *, creating, recorded_by: str | None = None):
+    def apply(self, session, o, data, *, creating, recorded_by: str | None = None, fresh=False):
         if "document_id" in data:
             if data["document_id"] is None:
                 raise InvalidInput("a commitment belongs to a document", field="document_id")
@@ -372,7 +375,7 @@ class Projects(Resource):
     def display(self, o) -> str:
         return o.name
 
-    def apply(self, session, o, data, *, creating, recorded_by=None):
+    def apply(self, session, o, data, *, creating, recorded_by=None, fresh=False):
         if data.get("commitment_id") is not None:
             _need(session, m.Commitment, data["commitment_id"], "commitment_id", "commitment",
                   hint="list commitments with GET /api/v1/commitments")
@@ -443,8 +446,8 @@ class Nodes(Resource):
     def new(self, data):
         return m.Node(id=data["id"])
 
-    def apply(self, session, o, data, *, creating, recorded_by=None):
-        if creating and session.get(m.Node, data["id"]) is not None:
+    def apply(self, session, o, data, *, creating, recorded_by=None, fresh=False):
+        if creating and not fresh and session.get(m.Node, data["id"]) is not None:
             from multivector.registry.errors import Conflict
 
             raise Conflict(f"a node with id {data['id']!r} already exists",
@@ -501,8 +504,8 @@ class Segments(Resource):
         sid = data.get("id") or f"{data['from_node']}-{data['to_node']}-{data['mode']}"[:80]
         return m.Segment(id=sid)
 
-    def apply(self, session, o, data, *, creating, recorded_by=None):
-        if creating and session.get(m.Segment, o.id) is not None:
+    def apply(self, session, o, data, *, creating, recorded_by=None, fresh=False):
+        if creating and not fresh and session.get(m.Segment, o.id) is not None:
             from multivector.registry.errors import Conflict
 
             raise Conflict(f"a segment with id {o.id!r} already exists",

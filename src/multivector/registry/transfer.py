@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from multivector.registry import models as m
 from multivector.registry import schemas as sc
@@ -142,6 +143,8 @@ def export_csv(reg: Registry, name: str, principal: Principal = SYSTEM) -> str:
 def _cell(v) -> str:
     if v is None:
         return ""
+    if isinstance(v, datetime):
+        return _jsonable(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, list):
@@ -189,6 +192,16 @@ def import_document(reg: Registry, doc: dict, principal: Principal = SYSTEM, *, 
         reg.migrate_only()
     restore = not reg.is_initialised()
     report = ImportReport("restore" if restore else "merge")
+    try:
+        _import_all(reg, doc, principal, publish, how, restore, report)
+    except IntegrityError as exc:
+        raise InvalidInput(f"the file holds two records with the same id, or a record that refers to a missing one "
+                           f"({str(exc.orig).splitlines()[0][:200]})") from None
+    reg._tokens.clear()
+    return report
+
+
+def _import_all(reg, doc, principal, publish, how, restore, report) -> None:
     with reg.db.write() as s:
         _import_corridors(s, doc.get("corridors") or [], restore)
         _import_profiles(s, doc.get("profiles") or [])
@@ -206,8 +219,6 @@ def import_document(reg: Registry, doc: dict, principal: Principal = SYSTEM, *, 
         _fix_sequences(s)
         reg._audit(s, principal, how, "registry", "*",
                    {"mode": report.mode, "added": report.added, "updated": report.updated})
-    reg._tokens.clear()
-    return report
 
 
 def _import_corridors(s, rows: list[dict], restore: bool) -> None:
@@ -246,7 +257,14 @@ def _content(spec, r: dict) -> dict:
 
 def _import_records(reg, s, section, name, rows, report, restore, publish, principal) -> None:
     spec = RESOURCES[name]
-    added = updated = unchanged = 0
+    counts = [0, 0, 0]  # added, updated, unchanged
+    with s.no_autoflush:  # one flush per section: batched INSERTs (records of a section do not refer to each other)
+        _import_section(reg, s, spec, section, rows, counts, restore, publish, principal)
+    s.flush()
+    report.added[section], report.updated[section], report.unchanged[section] = counts
+
+
+def _import_section(reg, s, spec, section, rows, counts, restore, publish, principal) -> None:
     for i, r in enumerate(rows):
         where = f"{section}[{i}]"
         if not isinstance(r, dict):
@@ -268,11 +286,11 @@ def _import_records(reg, s, section, name, rows, report, restore, publish, princ
             raise InvalidInput(f"{where} (id {key}): {details[0]['message']} ({details[0]['field']})",
                                details=details) from None
         values = model.model_dump()
-        existing = s.get(spec.model, key)
+        existing = None if restore else s.get(spec.model, key)  # a restore starts from empty tables
         try:
             if existing is None:
                 obj = spec.new({**values, "id": key}) if spec.id_type is str else spec.model(id=key)
-                spec.apply(s, obj, values, creating=True, recorded_by=principal.name)
+                spec.apply(s, obj, values, creating=True, recorded_by=principal.name, fresh=restore)
                 if restore:
                     obj.version = int(r.get("version") or 1)
                     obj.created_at = _dt(r.get("created_at")) or m.utcnow()
@@ -282,8 +300,7 @@ def _import_records(reg, s, section, name, rows, report, restore, publish, princ
                         row.recorded_at = _dt(e.get("recorded_at")) or m.utcnow()
                         row.recorded_by = e.get("recorded_by")
                 s.add(obj)
-                s.flush()
-                added += 1
+                counts[0] += 1
             else:
                 before = reg._dict(spec, existing, s)
                 if spec.name == "commitments":  # evidence is appended by PATCH; an import replaces it
@@ -296,15 +313,11 @@ def _import_records(reg, s, section, name, rows, report, restore, publish, princ
 
                 if _diff(before, after):
                     existing.updated_at = m.utcnow()
-                    s.flush()
-                    updated += 1
+                    counts[1] += 1
                 else:
-                    unchanged += 1
+                    counts[2] += 1
         except InvalidInput as exc:
             raise InvalidInput(f"{where} (id {key}): {exc.message}", hint=exc.hint) from None
-    report.added[section] = added
-    report.updated[section] = updated
-    report.unchanged[section] = unchanged
 
 
 def _import_members(s, rows: list[dict], restore: bool) -> None:

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")
 URL_RE = re.compile(r"^https?://[^\s<>\"`{}|\\^]+$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 

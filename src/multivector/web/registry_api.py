@@ -34,7 +34,7 @@ bearer = HTTPBearer(auto_error=False, scheme_name="token",
                     description="A registry token (mvr_…) from `multivector registry token --role ROLE [--state ISO3]`")
 
 STATE_Q = r"^[A-Za-z]{2,4}$"
-SLUG_Q = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+SLUG_Q = r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$"
 DATE_Q = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
