@@ -4,6 +4,7 @@ processes starting at once do not migrate (or seed) the same database twice."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -26,6 +27,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -57,6 +59,8 @@ def schema_lock(engine: Engine):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (idempotent)."""
+    """Bring the schema to ``revision`` (idempotent; a database already at the head is not touched)."""
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
     with engine.execution_options(registry_write=True).begin() as conn:
         command.upgrade(alembic_config(conn), revision)

@@ -203,8 +203,8 @@ class Summits(Resource):
         out = []
         if p.get("state"):
             out.append(self.owner_clause(p["state"]))
-        if p.get("format"):
-            out.append(m.Summit.format_id == p["format"])
+        if p.get("format_id"):
+            out.append(m.Summit.format_id == p["format_id"])
         if p.get("kind"):
             out.append(m.Summit.kind == p["kind"])
         if p.get("date_from"):
@@ -529,7 +529,9 @@ class Segments(Resource):
                 raise InvalidInput(f"{attr} is only for {only} segments", field=attr)
         if "corridors" in data:
             ids = list(dict.fromkeys(data["corridors"] or []))
-            known = set(session.scalars(select(m.Corridor.id).where(m.Corridor.id.in_(ids)))) if ids else set()
+            if "corridor_ids" not in session.info:  # corridors are read-only through the API: one query
+                session.info["corridor_ids"] = set(session.scalars(select(m.Corridor.id)))
+            known = session.info["corridor_ids"]
             missing = [c for c in ids if c not in known]
             if missing:
                 raise InvalidInput(f"no corridor {', '.join(map(repr, missing))}", field="corridors",

@@ -40,9 +40,13 @@ PartialDate = Annotated[
     Field(max_length=10, description="ISO date; YYYY-MM or YYYY when only that is known", examples=["2023-05-19"]),
     AfterValidator(v.check_partial_date),
 ]
-State = Annotated[str, Field(max_length=8, description="ISO3 code, or EU / SCO / EAEU for a group party",
-                             examples=["KAZ"]), AfterValidator(v.check_state)]
-ISO3 = Annotated[str, Field(max_length=3, min_length=3, description="ISO3 code of a state", examples=["KAZ"]),
+# Length and pattern are documented in the schema but checked by check_state, whose message says
+# what to write ("unknown state 'Kazakhstan': use an ISO3 code such as KAZ") instead of pydantic's.
+State = Annotated[str, Field(description="ISO3 code, or EU / SCO / EAEU for a group party", examples=["KAZ"],
+                             json_schema_extra={"pattern": "^[A-Za-z]{2,4}$", "maxLength": 4}),
+                  AfterValidator(v.check_state)]
+ISO3 = Annotated[str, Field(description="ISO3 code of a state", examples=["KAZ"],
+                            json_schema_extra={"pattern": "^[A-Za-z]{3}$", "minLength": 3, "maxLength": 3}),
                  AfterValidator(lambda s: v.check_state(s, allow_groups=False))]
 Slug = Annotated[str, Field(max_length=64, description="lower-case letters, digits, hyphens", examples=["khorgos"]),
                  AfterValidator(v.check_slug)]

@@ -75,6 +75,10 @@ class ImportReport:
 def export_document(reg: Registry, principal: Principal = SYSTEM, *, full: bool = False) -> dict:
     """Everything ``principal`` may read; ``full`` (admin only) adds members' webhook settings,
     token digests, notifications and the audit log — a complete backup."""
+    if full and not principal.authenticated:
+        from multivector.registry.errors import Unauthorized
+
+        raise Unauthorized("a full backup needs the secretariat's (admin) token")
     if full and not principal.is_admin:
         raise Forbidden("a full backup (tokens, webhook secrets, audit log) is for the secretariat (admin)")
     from multivector.registry.migrate import current_revision
@@ -149,10 +153,10 @@ def _cell(v) -> str:
         return "true" if v else "false"
     if isinstance(v, list):
         if any(isinstance(x, dict) for x in v):
-            return json.dumps(v, ensure_ascii=False, sort_keys=True)
+            return json.dumps(_jsonable(v), ensure_ascii=False, sort_keys=True)
         return CSV_LIST_SEP.join(str(x) for x in v)
     if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        return json.dumps(_jsonable(v), ensure_ascii=False, sort_keys=True)
     return str(v)
 
 
@@ -261,10 +265,23 @@ def _import_records(reg, s, section, name, rows, report, restore, publish, princ
     with s.no_autoflush:  # one flush per section: batched INSERTs (records of a section do not refer to each other)
         _import_section(reg, s, spec, section, rows, counts, restore, publish, principal)
     s.flush()
+    if restore:
+        _restore_versions(s, spec.model.__table__, [(spec.id_type(r["id"]), r.get("version")) for r in rows])
     report.added[section], report.updated[section], report.unchanged[section] = counts
 
 
 def _import_section(reg, s, spec, section, rows, counts, restore, publish, principal) -> None:
+    existing_by_id: dict = {}
+    if not restore:  # one query (and one per relationship) instead of one per record
+        ids = []
+        for r in rows:
+            try:
+                ids.append(spec.id_type(r.get("id")))
+            except (TypeError, ValueError):
+                pass
+        for chunk in range(0, len(ids), 500):
+            for obj in s.scalars(select(spec.model).where(spec.model.id.in_(ids[chunk:chunk + 500]))):
+                existing_by_id[obj.id] = obj
     for i, r in enumerate(rows):
         where = f"{section}[{i}]"
         if not isinstance(r, dict):
@@ -286,7 +303,7 @@ def _import_section(reg, s, spec, section, rows, counts, restore, publish, princ
             raise InvalidInput(f"{where} (id {key}): {details[0]['message']} ({details[0]['field']})",
                                details=details) from None
         values = model.model_dump()
-        existing = None if restore else s.get(spec.model, key)  # a restore starts from empty tables
+        existing = existing_by_id.get(key)  # a restore starts from empty tables
         try:
             if existing is None:
                 obj = spec.new({**values, "id": key}) if spec.id_type is str else spec.model(id=key)
@@ -300,6 +317,7 @@ def _import_section(reg, s, spec, section, rows, counts, restore, publish, princ
                         row.recorded_at = _dt(e.get("recorded_at")) or m.utcnow()
                         row.recorded_by = e.get("recorded_by")
                 s.add(obj)
+                s.info.setdefault("keep", []).append(obj)  # the identity map holds weak references
                 counts[0] += 1
             else:
                 before = reg._dict(spec, existing, s)
@@ -320,9 +338,21 @@ def _import_section(reg, s, spec, section, rows, counts, restore, publish, princ
             raise InvalidInput(f"{where} (id {key}): {exc.message}", hint=exc.hint) from None
 
 
+def _restore_versions(s, table, pairs) -> None:
+    """The ORM gives every inserted row version 1; a restore puts back the versions of the file
+    (so that ETags handed out before the backup stay valid)."""
+    from sqlalchemy import update
+
+    key = list(table.primary_key.columns)[0]
+    for rid, version in pairs:
+        if version and int(version) != 1:
+            s.execute(update(table).where(key == rid).values(version=int(version)))
+
+
 def _import_members(s, rows: list[dict], restore: bool) -> None:
     from multivector.registry.validation import check_state
 
+    versions = []
     for i, r in enumerate(rows):
         try:
             iso3 = check_state(str(r.get("iso3", "")), allow_groups=False)
@@ -339,11 +369,13 @@ def _import_members(s, rows: list[dict], restore: bool) -> None:
                 mb.webhook_url = r.get("webhook_url")
             if "webhook_secret" in r:
                 mb.webhook_secret = r.get("webhook_secret")
-            if r.get("version"):
-                mb.version = int(r["version"])
             if r.get("updated_at"):
                 mb.updated_at = _dt(r["updated_at"])
+            versions.append((iso3, r.get("version")))
     s.flush()
+    if restore:
+        s.expire_all()
+        _restore_versions(s, m.Member.__table__, versions)
 
 
 def _import_history(s, doc: dict) -> None:

@@ -157,13 +157,13 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
 
     @app.get("/registry/summits", include_in_schema=False, response_class=HTMLResponse)
     def summits_page(request: Request):
-        return list_page(request, "summits", "Summits", ("state", "format", "kind"),
+        return list_page(request, "summits", "Summits", ("state", "format_id", "kind"),
                          ["Date", "Summit", "Kind", "Place", "Format", "Participants"],
                          lambda r: [_cell(r["date"]), _cell(r["title"], f"/registry/summits/{r['id']}"),
                                     _cell(r["kind"].replace("_", " ")), _cell(r["place"]),
-                                    _cell(r["format_id"], f"/registry/summits?format={r['format_id']}" if r["format_id"] else None),
+                                    _cell(r["format_id"], f"/registry/summits?format_id={r['format_id']}" if r["format_id"] else None),
                                     _cell(", ".join(r["participants"]))],
-                         [("state", "State (ISO3)", None), ("format", "Format", [(f["id"], f["name"]) for f in reg.list("formats", limit=100)[0]]),
+                         [("state", "State (ISO3)", None), ("format_id", "Format", [(f["id"], f["name"]) for f in reg.list("formats", limit=100)[0]]),
                           ("kind", "Kind", list(SummitKind.__args__))])
 
     @app.get("/registry/documents", include_in_schema=False, response_class=HTMLResponse)
@@ -201,7 +201,7 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
     def formats_page(request: Request):
         return list_page(request, "formats", "Formats", ("state",),
                          ["Format", "Partner", "Members", "Established"],
-                         lambda r: [_cell(r["name"], f"/registry/summits?format={r['id']}"), _cell(r["partner"]),
+                         lambda r: [_cell(r["name"], f"/registry/summits?format_id={r['id']}"), _cell(r["partner"]),
                                     _cell(", ".join(r["members"])), _cell(r["established"])],
                          [("state", "Member (ISO3)", None)])
 
