@@ -17,8 +17,18 @@ MODE_COLOURS = {
 PLANNED = {"planned", "proposed", "under_construction"}
 
 
+#: nodes named on the map (the others have a tooltip)
+LABELS = {"shanghai": "Shanghai", "xian": "Xi'an", "urumqi": "Ürümqi", "kashgar": "Kashgar", "dostyk": "Dostyk",
+          "altynkol": "Altynkol", "almaty": "Almaty", "astana": "Astana", "tashkent": "Tashkent", "aktau": "Aktau",
+          "turkmenbashi": "Turkmenbashi", "ashgabat": "Ashgabat", "alat": "Alat", "tbilisi": "Tbilisi", "kars": "Kars",
+          "istanbul": "Istanbul", "constanta": "Constanța", "moscow": "Moscow", "minsk": "Minsk", "warsaw": "Warsaw",
+          "duisburg": "Duisburg", "tehran": "Tehran", "ulaanbaatar": "Ulaanbaatar",
+          "yekaterinburg": "Yekaterinburg", "novosibirsk": "Novosibirsk"}
+
+
 def network_svg(nodes: list[dict], segments: list[dict], *, highlight: set[str] | frozenset = frozenset(),
-                width: int = 1000, height: int = 460, links: bool = True, bounds: tuple | None = None) -> str:
+                width: int = 1000, height: int = 460, links: bool = True, bounds: tuple | None = None,
+                labels: dict[str, str] | None = None) -> str:
     if not nodes:
         return ""
     lats = [n["lat"] for n in nodes]
@@ -57,6 +67,14 @@ def network_svg(nodes: list[dict], segments: list[dict], *, highlight: set[str] 
         if links:
             circle = f'<a href="/registry/network/nodes/{escape(n["id"])}">{circle}</a>'
         out.append(circle)
+    labels = LABELS if labels is None else labels
+    for n in nodes:
+        if n["id"] in labels:
+            x, y = pos[n["id"]]
+            right = x > 0.85 * w  # near the right edge: write the name to the left of the node
+            anchor = ' text-anchor="end"' if right else ""
+            out.append(f'<text x="{x - 5 if right else x + 5:.1f}" y="{y - 4:.1f}" class="label"{anchor}>'
+                       f'{escape(labels[n["id"]])}</text>')
     out.append("</svg>")
     return "".join(out)
 

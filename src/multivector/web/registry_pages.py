@@ -1,6 +1,10 @@
 """Server-rendered pages of the registry (``/registry/…``): browse every kind of record, the
 network map, notifications; sign in with a token and create or edit projects and commitments.
 
+A form refused for its content (invalid input, a stale version) comes back as the form with the
+problem stated (status 200, the problem's HTTP code in ``data-problem``); the JSON API answers
+those cases with 422 and 412.
+
 Signing in stores the token in an HttpOnly, SameSite=Strict cookie; every form carries a CSRF
 token derived from it. Edits go through the same service as the API (roles, ETag versions,
 audit, loop-in): a form holds the version it was opened at, and a stale one is refused.
@@ -380,8 +384,8 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
         values = _project_values(form)
         try:
             out = await run_in_threadpool(reg.create, "projects", values, who)
-        except InvalidInput as exc:
-            return render(request, "registry/project_form.html", status_code=422,
+        except InvalidInput as exc:  # the form again, with the problem (200: it is a page, not an API error)
+            return render(request, "registry/project_form.html", problem=exc.status,
                           **_project_form_context(request, values, exc.message, exc.details))
         notified = ",".join(out.notified)
         return RedirectResponse(f"/registry/projects/{out.record['id']}?created=1&notified={notified}", status_code=303)
@@ -411,7 +415,7 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
             shown = {**current, **values, "id": current["id"], "version": current["version"] if exc.status == 412 else version}
             msg = exc.message + (" — the form now holds the current version; check it and save again."
                                  if exc.status == 412 else "")
-            return render(request, "registry/project_form.html", status_code=exc.status,
+            return render(request, "registry/project_form.html", problem=exc.status,
                           **_project_form_context(request, shown, msg, getattr(exc, "details", [])))
         return RedirectResponse(f"/registry/projects/{key}?notified={','.join(out.notified)}", status_code=303)
 
@@ -443,7 +447,7 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
             if exc.status not in (412, 422):
                 raise
             c, _ = await run_in_threadpool(reg.get, "commitments", key, who)
-            return render(request, "registry/commitment_form.html", status_code=exc.status, title="Update commitment",
+            return render(request, "registry/commitment_form.html", problem=exc.status, title="Update commitment",
                           c=c, statuses=list(CommitmentStatus.__args__), error=exc.message, details=exc.details,
                           form=form)
         return RedirectResponse(f"/registry/commitments/{key}", status_code=303)
