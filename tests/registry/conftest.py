@@ -171,6 +171,14 @@ def backend(request, backends, tmp_path_factory) -> Backend:
 
 
 @pytest.fixture
+def sqlite_url(backends, tmp_path_factory) -> str:
+    """A fresh seeded SQLite registry, for tests of logic that does not depend on the database."""
+    if "sqlite" not in backends:
+        backends["sqlite"] = Backend("sqlite", tmp_path_factory)
+    return backends["sqlite"].seeded()
+
+
+@pytest.fixture
 def db_url(backend) -> str:
     """A fresh seeded registry of the test's own, on each backend."""
     return backend.seeded()

@@ -18,10 +18,14 @@ def auth(token):
 
 
 def snapshot(reg) -> dict:
-    """Row counts of every table: a refused request must leave all of them as they were."""
+    """Row counts of every table (one query): a refused request must leave all of them as they were."""
+    from sqlalchemy import literal, union_all
+
+    tables = sorted(m.Base.metadata.tables)
+    q = union_all(*[select(literal(t).label("t"), func.count().label("n")).select_from(m.Base.metadata.tables[t])
+                    for t in tables])
     with reg.db.read() as s:
-        return {t: s.scalar(select(func.count()).select_from(m.Base.metadata.tables[t]))
-                for t in sorted(m.Base.metadata.tables)}
+        return dict(s.execute(q).all())
 
 
 PROJECT = {"name": "Aktau–Alat ferry capacity", "type": "ferry", "countries": ["KAZ"], "segments": ["aktau-alat-ferry"]}

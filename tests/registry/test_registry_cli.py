@@ -17,18 +17,20 @@ def run(argv, capsys) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_token_is_printed_once_and_only_its_digest_is_stored(tmp_path, capsys):
-    db = f"sqlite:///{tmp_path / 'r.sqlite'}"
+def test_token_is_printed_once_and_only_its_digest_is_stored(sqlite_url, capsys):
+    db = sqlite_url
     code, out, err = run(["registry", "token", "--role", "editor", "--state", "kaz", "--db", db], capsys)
     token = out.strip()
     assert code == 0 and token.startswith("mvr_") and "shown once" in err
-    assert token.encode() not in (tmp_path / "r.sqlite").read_bytes()
+    from pathlib import Path
+
+    assert token.encode() not in Path(db.removeprefix("sqlite:///")).read_bytes()
     code, out, _ = run(["registry", "tokens", "--db", db], capsys)
     assert "editor" in out and "KAZ" in out and token not in out
 
 
-def test_user_mistakes_are_one_line_errors_with_exit_status_2(tmp_path, capsys):
-    db = f"sqlite:///{tmp_path / 'r.sqlite'}"
+def test_user_mistakes_are_one_line_errors_with_exit_status_2(sqlite_url, tmp_path, capsys):
+    db = sqlite_url
     code, _, err = run(["registry", "token", "--role", "editor", "--db", db], capsys)
     assert code == 2 and "belongs to a state" in err and "Traceback" not in err
     code, _, err = run(["registry", "token", "--role", "king", "--db", db], capsys)
@@ -41,8 +43,8 @@ def test_user_mistakes_are_one_line_errors_with_exit_status_2(tmp_path, capsys):
     assert code == 2 and "cannot use the database" in err
 
 
-def test_export_json_and_csv_then_import_into_another_registry(tmp_path, capsys):
-    a, b = f"sqlite:///{tmp_path / 'a.sqlite'}", f"sqlite:///{tmp_path / 'b.sqlite'}"
+def test_export_json_and_csv_then_import_into_another_registry(sqlite_url, tmp_path, capsys):
+    a, b = sqlite_url, f"sqlite:///{tmp_path / 'b.sqlite'}"
     out_json = tmp_path / "registry.json"
     code, _, _ = run(["registry", "export", str(out_json), "--db", a], capsys)
     assert code == 0 and json.loads(out_json.read_text())["format"] == "multivector-registry"

@@ -11,7 +11,7 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 
-EXAMPLES = int(os.environ.get("MULTIVECTOR_SCHEMATHESIS_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("MULTIVECTOR_SCHEMATHESIS_EXAMPLES", "2"))
 HEAVY = {"GET /api/v1/export": 1}  # the whole registry per call: one example is enough
 
 
