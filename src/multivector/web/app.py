@@ -322,5 +322,8 @@ def create_app(db_url: str | None = None, *, registry=None, deliver: bool = True
 
 def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory multivector.web.app:app_from_env`` (several workers):
-    the database comes from ``MULTIVECTOR_REGISTRY_DB``."""
-    return create_app()
+    the database comes from ``MULTIVECTOR_REGISTRY_DB``; ``MULTIVECTOR_WEB_DELIVER=0`` leaves
+    webhook delivery to another process."""
+    import os
+
+    return create_app(deliver=os.environ.get("MULTIVECTOR_WEB_DELIVER", "1") != "0")
