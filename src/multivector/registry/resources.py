@@ -221,7 +221,7 @@ class Documents(Resource):
     create_schema, patch_schema, out_schema = sc.DocumentIn, sc.DocumentPatch, sc.DocumentOut
     owner_field = "parties"
     owner_link = (m.DocumentParty, "document_id")
-    default_order = (m.Document.signed.desc(), m.Document.id.desc())
+    default_order = (m.Document.signed.desc().nulls_last(), m.Document.id.desc())
     text_columns = ("title", "description")
 
     def owners(self, o) -> set[str]:
@@ -415,6 +415,8 @@ class Projects(Resource):
                                       m.SegmentCorridor.corridor_id == p["corridor"]))
         if p.get("commitment_id") is not None:
             out.append(m.Project.commitment_id == p["commitment_id"])
+        if p.get("on_network"):
+            out.append(exists().where(m.ProjectSegment.project_id == m.Project.id))
         return out
 
 

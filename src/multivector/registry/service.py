@@ -243,8 +243,9 @@ class Registry:
         if vis is not None:
             clauses.append(vis)
         if q:
-            pattern = f"%{q.lower()}%"
-            clauses.append(or_(*[func.lower(getattr(spec.model, c)).like(pattern) for c in spec.text_columns]))
+            literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{literal}%"
+            clauses.append(or_(*[func.lower(getattr(spec.model, c)).like(pattern, escape="\\") for c in spec.text_columns]))
         with self.db.read() as s:
             total = s.scalar(select(func.count()).select_from(spec.model).where(*clauses))
             rows = s.scalars(select(spec.model).where(*clauses).order_by(*spec.default_order)

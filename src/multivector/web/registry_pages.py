@@ -136,8 +136,7 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
         counts = reg.counts(who)
         summits, _ = reg.list("summits", who, limit=6)
         commitments, _ = reg.list("commitments", who, limit=8)
-        projects, _ = reg.list("projects", who, filters={}, limit=500)
-        with_segments = [p for p in projects if p["segments"]][:10]
+        with_segments, _ = reg.list("projects", who, filters={"on_network": True}, limit=10)
         nodes, _ = reg.list("network/nodes", who, limit=500)
         segments, _ = reg.list("network/segments", who, limit=500)
         notes = reg.list_notifications(who, limit=5)[0] if who.authenticated else []
