@@ -12,7 +12,6 @@ import threading
 import time
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 from webhook_receiver import Receiver
 

@@ -22,11 +22,10 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from multivector.registry import models as m
-from multivector.registry import schemas as sc
 from multivector.registry.auth import SYSTEM, Principal
 from multivector.registry.errors import Forbidden, InvalidInput
 from multivector.registry.resources import RESOURCES
@@ -415,21 +414,5 @@ def _fix_sequences(s) -> None:
                        f"(SELECT COUNT(*) > 0 FROM {table}))"))
 
 
-def counts(reg: Registry) -> dict[str, int]:
-    with reg.db.read() as s:
-        return {t: s.scalar(select(func.count()).select_from(m.Base.metadata.tables[t])) or 0
-                for t in sorted(m.Base.metadata.tables)}
-
-
-def validate_only(doc: dict) -> None:  # pragma: no cover - convenience for data-raw
-    for section, name in RECORD_SECTIONS:
-        spec = RESOURCES[name]
-        for i, r in enumerate(doc.get(section) or []):
-            try:
-                spec.create_schema.model_validate(_content(spec, r))
-            except ValidationError as exc:
-                raise InvalidInput(f"{section}[{i}]: {validation_details(exc)[0]}") from None
-
-
-__all__ = ["export_document", "export_csv", "import_document", "read_document", "ImportReport", "counts",
-           "FORMAT", "FORMAT_VERSION", "sc"]
+__all__ = ["export_document", "export_csv", "import_document", "read_document", "ImportReport",
+           "FORMAT", "FORMAT_VERSION"]
