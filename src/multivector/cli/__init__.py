@@ -56,6 +56,8 @@ _COMMAND_MODULES = (
     "multivector.cli.simulate",
     "multivector.cli.gravity",
     "multivector.cli.read",
+    "multivector.cli.registry",
+    "multivector.cli.serve",
 )
 
 for _name in _COMMAND_MODULES:
