@@ -40,6 +40,7 @@ VERBS: tuple[Verb, ...] = (
                                    "mirror_total", "trade_gap", "trade_source", "mirror_source", "trade_estimated",
                                    "mirror_estimated"), "economy"),
     Verb("add_chinese_finance", ("cn_finance",), ("cn_finance_commitments_usd2021",), "economy", ("dyad", "state")),
+    Verb("add_speech_stance", ("ungdc",), ("speech_stance", "speech_mentions"), "speech"),
     Verb("add_distance", ("cow_distance", "cow_contiguity"), ("mindist", "contig"), None),
 )
 
