@@ -71,7 +71,12 @@ def _imports(path: Path, name: str, is_pkg: bool) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     package = name if is_pkg else name.rsplit(".", 1)[0]
+    # imports under `if TYPE_CHECKING:` only name types for annotations: not a runtime dependency
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                   for stmt in node.body for n in ast.walk(stmt)}
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):

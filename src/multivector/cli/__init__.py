@@ -56,6 +56,8 @@ _COMMAND_MODULES = (
     "multivector.cli.simulate",
     "multivector.cli.gravity",
     "multivector.cli.read",
+    "multivector.cli.registry",
+    "multivector.cli.serve",
     "multivector.cli.claims",
 )
 
