@@ -12,37 +12,42 @@ import polars as pl
 from multivector.claims.long import Cube, LongPanel, long_from_panel
 
 VERBS = ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_trade")
+OPTIONAL_VERBS = {"speech": "add_speech_stance"}
+"""Channels built only when asked for (``channels=[..., "speech"]``): the speech channel reads every
+state's General Debate stance (~3 s more)."""
 FIRST_YEAR = 1992
 
 _CACHE: dict[tuple, LongPanel] = {}
 
 
 def _store_key(store: Any) -> tuple:
-    """The store's path and modification time (an import invalidates the cache)."""
+    """The store's path (a data import in the same process needs :func:`clear_cache`)."""
     from multivector import config
 
-    path = getattr(store, "path", None) or config.store_path()
-    try:
-        mtime = path.stat().st_mtime
-    except (OSError, AttributeError):
-        mtime = None
-    return (str(path), mtime)
+    return (str(getattr(store, "path", None) or config.store_path()),)
+
+
+def clear_cache() -> None:
+    """Forget the long frames built so far (after importing data into the store in this process)."""
+    _CACHE.clear()
 
 
 def project_long(years: tuple[int, int] | None = None, groups: Sequence[str] = ("EU",), store: Any = None,
-                 fold: dict[str, str] | None = None) -> LongPanel:
+                 fold: dict[str, str] | None = None, channels: Sequence[str] | None = None) -> LongPanel:
     """Every state's engagement with every state and with each group partner, ``years`` (default
     1992 to this year: each source contributes the years it covers), as a :class:`LongPanel`, built
     through the panel and its verb table (``add_loaded``). Sources the store lacks are left out with a
     note; years outside a source's coverage are absent, never zero. ``fold`` overrides the folding
-    rule of a measure for the group partners (sensitivity runs). Cached per process (store and years)."""
+    rule of a measure for the group partners (sensitivity runs). ``channels`` adds optional channels
+    (:data:`OPTIONAL_VERBS`: ``speech``). Cached per process (store, years, channels)."""
     import datetime
 
     import multivector as mv
 
     if years is None:
         years = (FIRST_YEAR, datetime.date.today().year)
-    skey = (_store_key(store), tuple(years))
+    verbs = tuple(VERBS) + tuple(v for c, v in OPTIONAL_VERBS.items() if channels and c in channels)
+    skey = (_store_key(store), tuple(years), verbs)
     key = (*skey, tuple(groups), tuple(sorted((fold or {}).items())))
     if key in _CACHE:
         return _CACHE[key]
@@ -50,7 +55,7 @@ def project_long(years: tuple[int, int] | None = None, groups: Sequence[str] = (
 
     def build(partners):
         p = mv.dyad_years(None, partners=partners, years=years, store=store)
-        p = p.add_loaded(VERBS)
+        p = p.add_loaded(verbs)
         for name, why in p.skipped:
             if partners is None:
                 notes.append(f"{name} skipped: {why}")

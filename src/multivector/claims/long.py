@@ -74,17 +74,24 @@ MEASURES: dict[str, Measure] = {
         "partner (Boschee et al.)", "count", "sum", "mean"),
     "trade": Measure(
         "economy", "trade", "total trade, US$ (reporter as in the panel)", "flow", "sum", "mean"),
+    "mentions": Measure(
+        "speech", "mentions", "how often the state's UN General Debate statement names the partner (UNGDC)", "count",
+        "first", "first", session_indexed=True),
+    "stance": Measure(
+        "speech", "stance", "stance of the statement toward the partner, −1 to 1 (target-dependent sentence stance)",
+        "rate", "first", "first", session_indexed=True),
 }
 """The engagement measures :func:`long_from_panel` builds, per channel, with their folding rule."""
 
 PRIMARY = {"diplomatic": "agreement", "security": "obligations", "institutions": "shared_igos",
-           "events": "cooperative_events", "economy": "trade"}
+           "events": "cooperative_events", "economy": "trade", "speech": "mentions"}
 """The measure each channel's additivity test uses (the shift test prefers ``idealpoint``)."""
 
 FOLDING = {m.name: m.fold for m in MEASURES.values()}
 """One folding rule per quantity: rates and closeness fold by (weighted) mean or the group's mean
 position; counts of shared memberships by mean (the IGOs shared with the average member); events
-and trade by sum (events or trade with any member are events or trade with the group)."""
+and trade by sum (events or trade with any member are events or trade with the group); speech
+measures are already the group's (the verb reads the group named as an actor), so ``first``."""
 
 
 def _expr(measure: str, columns: Sequence[str]) -> pl.Expr | None:
@@ -104,6 +111,10 @@ def _expr(measure: str, columns: Sequence[str]) -> pl.Expr | None:
         return pl.when(anyval).then(pl.sum_horizontal([pl.col(c).cast(pl.Float64) for c in ICEWS_COOP])).otherwise(None)
     if measure == "trade" and "trade_total" in columns:
         return pl.col("trade_total").cast(pl.Float64)
+    if measure == "mentions" and "speech_mentions" in columns:
+        return pl.col("speech_mentions").cast(pl.Float64)
+    if measure == "stance" and "speech_stance" in columns:
+        return pl.col("speech_stance").cast(pl.Float64)
     return None
 
 
@@ -260,6 +271,8 @@ def _fold_members(members: pl.DataFrame, measures: Sequence[str], rule_of: Mappi
             agg.append(pl.col("_v").mean().alias("value"))
         elif rule == "max":
             agg.append(pl.col("_v").max().alias("value"))
+        elif rule == "first":
+            agg.append(pl.col("_v").first().alias("value"))
         elif rule.startswith("wmean:"):
             w = pl.col(rule.split(":", 1)[1]).cast(pl.Float64)
             agg.append(((pl.col("_v") * w).sum() / w.filter(pl.col("_v").is_not_null()).sum()).alias("value"))

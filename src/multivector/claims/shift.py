@@ -89,7 +89,7 @@ def shift_over_time(
     notes = list(lp.notes)
     session_note = False
     for ch in chans:
-        measure = lp.primary_measure(ch, prefer=("idealpoint",) if ch == "diplomatic" else ())
+        measure = lp.primary_measure(ch, prefer={"diplomatic": ("idealpoint",), "speech": ("stance",)}.get(ch, ()))
         if measure is None:
             continue
         cube = lp.cube(ch, measure)

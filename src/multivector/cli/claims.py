@@ -19,7 +19,7 @@ console = Console()
 CLAIMS = ("additive", "shift", "dependence", "all")
 
 
-def _load(panel: Path | None, years: str | None, progress):
+def _load(panel: Path | None, years: str | None, progress, channels=None):
     from multivector.claims import read_long_panel
     from multivector.claims.data import project_long
 
@@ -32,7 +32,7 @@ def _load(panel: Path | None, years: str | None, progress):
 
         yrs = parse_years(years, (1992, 2019))
     progress("building every state's engagement with every state from the store")
-    return project_long(years=yrs)
+    return project_long(years=yrs, channels=channels)
 
 
 def _fmt(v, digits=2, signed=True):
@@ -111,7 +111,7 @@ def claims(
     date: Annotated[str, typer.Option("--date", help="additive: the comparison design's date (year or day).")] = "2013",
     panel: Annotated[Optional[Path], typer.Option("--panel", help="Your own long file (CSV or Parquet): country, partner, year, channel, value.")] = None,
     years: Annotated[Optional[str], typer.Option("--years", "-y", help="First-last year of the project's data, e.g. 1992-2019.")] = None,
-    channels: Annotated[Optional[str], typer.Option("--channels", help="Channels to test, comma-separated (default: all with data).")] = None,
+    channels: Annotated[Optional[str], typer.Option("--channels", help="Channels to test, comma-separated (default: all with data; 'speech' only when named).")] = None,
     n_placebo: Annotated[int, typer.Option("--placebo", help="Placebo draws per reading.")] = 1000,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
@@ -153,7 +153,7 @@ def claims(
 
         lp = None
         if kind != "dependence" or panel is not None:
-            lp = _load(panel, years, step)
+            lp = _load(panel, years, step, chans)
         out: dict = {}
         from multivector.claims.additive import resolve_code
 
@@ -173,7 +173,7 @@ def claims(
                     from multivector.cli.data import parse_years
 
                     yrs = parse_years(years, (1992, 2019))
-                sens = project_long(years=yrs, fold=alternative_fold())
+                sens = project_long(years=yrs, fold=alternative_fold(), channels=chans)
             out["additive"] = additive_or_subtractive(lp, code, focus, others, channels=chans, date=date,
                                                       n_placebo=n_placebo, sensitivity=sens)
         elif kind == "shift":
