@@ -390,6 +390,10 @@ class Store:
                         "changed: the store is as it was. Free some space, or set MULTIVECTOR_HOME to a folder "
                         "on a larger disk."
                     ) from None
+                if isinstance(exc, duckdb.InterruptException) or (
+                    isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
+                ):
+                    raise KeyboardInterrupt from None  # Ctrl-C inside DuckDB
                 if isinstance(exc, duckdb.Error):
                     raise StoreError(f"cannot {what}: {exc}. Nothing was changed: the store is as it was.") from None
                 raise

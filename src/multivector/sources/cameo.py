@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, download, existing_file
+from multivector.sources.base import SourceMeta, download, existing_file, read_text
 
 META = SourceMeta(
     key="cameo",
@@ -56,8 +56,7 @@ GOLDSTEIN_FILE = "CAMEO.goldsteinscale.txt"
 def _read_tab(path: Path, value_col: str) -> list[tuple[int, str, str]]:
     file = str(path)
     rows = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        lines = fh.read().splitlines()
+    lines = read_text(path, META.key).splitlines()
     if not lines:
         raise DataError("the file is empty", file=file, hint="download it again")
     header = [h.strip() for h in lines[0].split("\t")]
@@ -76,7 +75,7 @@ def _read_tab(path: Path, value_col: str) -> list[tuple[int, str, str]]:
             raise DataError(f"the line has {len(parts)} tab-separated fields, expected 2", file=file, row=i,
                             hint="the file may be truncated; download it again")
         code, value = parts[0].strip(), parts[1].strip()
-        if not (code.isdigit() and 2 <= len(code) <= 4):
+        if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 4):
             raise DataError(f"CAMEO code {code!r} is not 2–4 digits", file=file, row=i, field="CAMEOEVENTCODE",
                             hint="codes keep their leading zeros, e.g. 010")
         if code in seen:
@@ -111,7 +110,7 @@ def read_goldstein(path: str | Path) -> pl.DataFrame:
         except ValueError:
             raise DataError(f"Goldstein score {v!r} is not a number", file=str(p), row=line,
                             field="GOLDSTEINSCALE") from None
-        if not -10 <= x <= 10:
+        if not -10 <= x <= 10:  # also refuses NaN
             raise DataError(f"Goldstein score {x} is outside [-10, 10]", file=str(p), row=line, field="GOLDSTEINSCALE")
         vals.append(x)
     return pl.DataFrame({"code": [r[1] for r in rows], "goldstein": vals},
@@ -132,7 +131,7 @@ def read(path: str | Path) -> dict[str, pl.DataFrame]:
                             hint="`multivector data fetch cameo` downloads them")
         return out
     p = existing_file(p, META.key)
-    first = p.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+    first = read_text(p, META.key).split("\n", 1)[0]
     if "GOLDSTEINSCALE" in first:
         return {"goldstein_scale": read_goldstein(p)}
     return {"cameo_eventcodes": read_eventcodes(p)}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import SourceMeta, read_table
+from multivector.sources.base import THIS_YEAR, SourceMeta, read_table
 
 META = SourceMeta(
     key="idealpoints",
@@ -44,6 +44,12 @@ def read(path: str | Path) -> pl.DataFrame:
         int_cols=["ccode", "session", "NVotes"],
         float_cols=["IdealPoint", "Q5%", "Q95%"],
         key=["ccode", "session"],
+        not_null=["IdealPoint"],
+        codes=["ccode"],
+        # session s is year 1945 + s: sessions run from 1 (1946) to this year's
+        ranges={"session": (1, THIS_YEAR - 1945), "NVotes": (0, None)},
+        # the published CSV is Latin-1 (country names such as "Côte d'Ivoire"); UTF-8 copies read too
+        encodings=("utf-8", "latin-1"),
     )
     return df.rename({"NVotes": "nvotes", "IdealPoint": "idealpoint", "Q5%": "idealpoint_q05", "Q95%": "idealpoint_q95"})
 
