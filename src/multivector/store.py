@@ -545,7 +545,8 @@ class Store:
                         try:
                             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_keyed_select(con, "_incoming", name)}')
                         finally:
-                            con.unregister("_incoming")
+                            with contextlib.suppress(Exception):  # keep the first error, not this one's
+                                con.unregister("_incoming")
                         con.execute(f"DELETE FROM {PROVENANCE} WHERE tbl = ?", [name])
                         self._insert_provenance(con, row, name, df.height, origin, input_path)
                 con.execute("COMMIT")
