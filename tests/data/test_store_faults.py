@@ -215,6 +215,16 @@ def test_rebuild_refuses_unknown_sources(rebuild_home, shared_data):
     assert state(store) == before
 
 
+def unmount(path: Path) -> None:
+    """Unmount a test's mount: close this process's lingering store readers first (an open file
+    keeps a mount busy), and detach it lazily if it is still busy."""
+    from multivector.store import _close_all_readers
+
+    _close_all_readers()
+    if subprocess.run(["umount", str(path)], capture_output=True).returncode != 0:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
 # -- a read-only store folder -------------------------------------------------------------------------
 
 
@@ -248,7 +258,7 @@ def read_only_home(request, tmp_path, pack_store):
         yield ro
     finally:
         if mounted:
-            subprocess.run(["umount", str(ro)])
+            unmount(ro)
         else:
             ro.chmod(0o755)
 
@@ -284,7 +294,7 @@ def small_disk(tmp_path, pack_store):
         copy_store(pack_store, mnt)
         yield mnt
     finally:
-        subprocess.run(["umount", str(mnt)])
+        unmount(mnt)
 
 
 def _big_table(rows: int) -> pl.DataFrame:
