@@ -17,12 +17,14 @@
 * Every dyad-year and state-year table is stored with its packed join key (:mod:`multivector.keys`),
   after a check that every code and year fits the key (a row that does not is refused, never
   packed onto another country's key).
-* Several processes may use the store at once: readers share a lock, a writer takes it alone
-  (``fcntl.flock`` on ``multivector.duckdb.lock``), so DuckDB's own single-writer rule is never
-  hit and a reader never sees a half-written import. A process that waits too long gets a clear
-  :class:`~multivector.errors.StoreError`.
-* A store in a read-only folder can be read (the lock is taken read-only or, when the lock file
-  cannot be opened, skipped — nobody can write there); writing to it is a clear StoreError.
+* Several processes may use the store at once, and no reader ever waits or makes a writer wait:
+  a write never changes the store file in place — it builds a new file and renames it over the
+  old one — so a reader reads either the old file or the new one, whole. Each process keeps one
+  read connection per store file and reopens it when the file has been replaced. Writers take
+  turns through an exclusive lock (``fcntl.flock`` on ``multivector.duckdb.lock``); one that waits
+  too long gets a clear :class:`~multivector.errors.StoreError`.
+* A store in a read-only folder can be read (readers take no lock); writing to it is a clear
+  StoreError.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ import os
 import shutil
 import threading
 import time
-import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,11 +48,8 @@ from multivector.errors import DataError, StoreError
 from multivector.sources.base import SourceMeta
 
 PROVENANCE = "_provenance"
+#: how long a writer waits for another process's write to finish
 LOCK_TIMEOUT_S = float(os.environ.get("MULTIVECTOR_LOCK_TIMEOUT", "120"))
-#: a read connection stays open this long after its last use, so that a chain of panel verbs
-#: opens the database once (opening it costs ~20 ms); a writer in another process waits at most
-#: this long for it
-READER_LINGER_S = 1.0
 
 _PROVENANCE_DDL = f"""
 CREATE TABLE IF NOT EXISTS {PROVENANCE} (
@@ -85,73 +83,48 @@ def _mb(n: float) -> str:
     return f"{n / 1e6:,.0f} MB"
 
 
-class _FileLock:
-    """Shared/exclusive advisory lock on a file (POSIX flock; a no-op lock elsewhere)."""
+class _WriterLock:
+    """The lock writers take turns with (POSIX flock on a file beside the store; readers never
+    take it). A no-op where flock does not exist."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def _open(self, exclusive: bool) -> int | None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            if exclusive:
-                raise StoreError(
-                    f"cannot write to the store folder {self.path.parent} ({exc.strerror}). Reading still "
-                    "works; to import or change data, set MULTIVECTOR_HOME (or --home) to a writable folder."
-                ) from None
-        try:  # a read-only folder: flock works on a read-only descriptor too
-            return os.open(self.path, os.O_RDONLY)
-        except OSError:
-            # no lock file and none can be made: nobody can write to this folder either, so a
-            # reader needs no lock
-            return None
-
-    def acquire(self, exclusive: bool, timeout: float = LOCK_TIMEOUT_S) -> int | None:
+    @contextlib.contextmanager
+    def hold(self, timeout: float = LOCK_TIMEOUT_S, wait: bool = True) -> Iterator[bool]:
+        """Hold the lock; yields False (without it) when ``wait`` is off and another holds it."""
         try:
             import fcntl
-        except ImportError:  # pragma: no cover - Windows: DuckDB's own lock still protects the file
-            return None
-        fd = self._open(exclusive)
-        if fd is None:
-            return None
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                return fd
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    os.close(fd)
-                    raise StoreError(
-                        f"the store {self.path.with_suffix('')} is busy: another multivector process has "
-                        f"held it for over {timeout:.0f} s. Wait for it to finish, or set "
-                        "MULTIVECTOR_HOME to use another store."
-                    ) from None
-                time.sleep(0.02)
-            except BaseException:
-                os.close(fd)
-                raise
-
-    @staticmethod
-    def release(fd: int | None) -> None:
-        if fd is None:
+        except ImportError:  # pragma: no cover - Windows
+            yield True
             return
-        import fcntl
-
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-    @contextlib.contextmanager
-    def hold(self, exclusive: bool, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-        fd = self.acquire(exclusive, timeout)
         try:
-            yield
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write to the store folder {self.path.parent} ({exc.strerror}). Reading still works; to "
+                "import or change data, set MULTIVECTOR_HOME (or --home) to a writable folder."
+            ) from None
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not wait:
+                        yield False
+                        return
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"the store {self.path.with_suffix('')} is busy: another multivector process has been "
+                            f"writing to it for over {timeout:.0f} s. Wait for it to finish, or set MULTIVECTOR_HOME "
+                            "to use another store."
+                        ) from None
+                    time.sleep(0.02)
+            yield True
         finally:
-            self.release(fd)
+            os.close(fd)  # closing the descriptor releases the lock
 
 
 def _keyed_select(con: duckdb.DuckDBPyConnection, source_sql: str, table: str = "") -> str:
@@ -180,12 +153,54 @@ def _keyed_select(con: duckdb.DuckDBPyConnection, source_sql: str, table: str = 
     return f"SELECT *, {K.STATE_KEY_SQL} AS _skey FROM {source_sql} ORDER BY _skey"
 
 
-_live_stores: "weakref.WeakSet[Store]" = weakref.WeakSet()
+class _Reader:
+    """This process's read connection to one store file, shared by every Store object for that
+    path (DuckDB keeps one database instance per path and process, so two connections to the
+    same path would share it anyway — including a stale one after the file was replaced)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.file: tuple[int, int, int] | None = None
+
+    def close(self) -> None:
+        with self.lock:
+            if self.con is not None:
+                with contextlib.suppress(Exception):
+                    self.con.close()
+                self.con, self.file = None, None
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.lock:
+            now = _file_id(self.path)
+            if self.con is not None and self.file != now:
+                self.close()  # the store was replaced by a write: read the new file
+            if self.con is None:
+                self.con = _open_read_only(self.path)
+                self.file = now
+            yield self.con
+
+
+_readers: dict[Path, _Reader] = {}
+_readers_lock = threading.Lock()
+
+
+def _reader_for(path: Path) -> _Reader:
+    with _readers_lock:
+        key = path.absolute()
+        if key not in _readers:
+            _readers[key] = _Reader(path)
+        return _readers[key]
 
 
 def _close_all_readers() -> None:
-    for store in list(_live_stores):
-        store._close_reader()
+    """Close this process's read connections (at exit, and before unmounting a test's folder)."""
+    with _readers_lock:
+        readers = list(_readers.values())
+    for r in readers:
+        r.close()
 
 
 import atexit  # noqa: E402
@@ -193,58 +208,52 @@ import atexit  # noqa: E402
 atexit.register(_close_all_readers)
 
 
+def _file_id(path: Path) -> tuple[int, int, int]:
+    """What identifies one version of the store file: a write replaces the file, so its inode,
+    modification time and size change."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + LOCK_TIMEOUT_S
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException as exc:
+            # only a process of an older multivector writes in place (and holds DuckDB's lock)
+            if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            raise StoreError(f"the store {path} cannot be opened ({exc}).") from None
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"the store {path} cannot be opened ({exc}). If it is damaged, delete it: it will be rebuilt "
+                "from the starter pack (imports must then be repeated)."
+            ) from None
+
+
 class Store:
     """The DuckDB store. Cheap to create: connections are opened per operation."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path).expanduser() if path else config.store_path()
-        self._lock = _FileLock(self.path.with_name(self.path.name + ".lock"))
+        self._lock = _WriterLock(self.path.with_name(self.path.name + ".lock"))
         self._cache: dict[str, tuple[tuple, object]] = {}
         self._prov: tuple[tuple, pl.DataFrame] | None = None
-        self._reader: tuple[duckdb.DuckDBPyConnection, int | None] | None = None
-        self._reader_lock = threading.RLock()
-        self._reader_timer: threading.Timer | None = None
         self._checked = False
-        _live_stores.add(self)
 
     # -- connections ---------------------------------------------------------------------------
 
-    def _close_reader(self) -> None:
-        with self._reader_lock:
-            if self._reader_timer is not None:
-                self._reader_timer.cancel()
-                self._reader_timer = None
-            if self._reader is not None:
-                con, fd = self._reader
-                self._reader = None
-                con.close()
-                self._lock.release(fd)
-
     @contextlib.contextmanager
     def _read_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A shared read connection that lingers briefly after use (see READER_LINGER_S)."""
-        with self._reader_lock:
-            if self._reader_timer is not None:
-                self._reader_timer.cancel()
-                self._reader_timer = None
-            if self._reader is None:
-                fd = self._lock.acquire(exclusive=False)
-                try:
-                    con = duckdb.connect(str(self.path), read_only=True)
-                except duckdb.Error as exc:
-                    self._lock.release(fd)
-                    raise StoreError(
-                        f"the store {self.path} cannot be opened ({exc}). If it is damaged, delete it: it "
-                        "will be rebuilt from the starter pack (imports must then be repeated)."
-                    ) from None
-                self._reader = (con, fd)
-            try:
-                yield self._reader[0]
-            finally:
-                timer = threading.Timer(READER_LINGER_S, self._close_reader)
-                timer.daemon = True
-                self._reader_timer = timer
-                timer.start()
+        """This process's read connection to the store (kept open, reopened when the file was
+        replaced; opening one costs ~20 ms, and a panel makes a dozen queries)."""
+        with _reader_for(self.path).connection() as con:
+            yield con
 
     def writable(self) -> bool:
         """Whether this process may write the store (its folder, and the file if it exists)."""
@@ -266,8 +275,8 @@ class Store:
         return sorted(self.path.parent.glob(f".{self.path.name}.*.new*"))
 
     def _remove_stale_copies(self) -> None:
-        """Delete copies left by a killed writer. Call only while holding the lock (shared or
-        exclusive): a live writer holds the exclusive lock, so no copy can then be in use."""
+        """Delete copies left by a killed writer. Call only while holding the writer lock: a live
+        writer holds it, so no copy can then be in use."""
         for p in self._temp_paths():
             with contextlib.suppress(OSError):
                 p.unlink()
@@ -288,8 +297,10 @@ class Store:
                 digest, prov_tables, tables = con.execute(_STATE_SQL).fetchall()[0]
             except duckdb.CatalogException:
                 digest, prov_tables, tables = None, [], []
-            if self._temp_paths() and self.writable():
-                self._remove_stale_copies()  # we hold the shared lock: no writer is running
+        if self._temp_paths() and self.writable():
+            with self._lock.hold(wait=False) as free:
+                if free:  # no writer is running: its copies are leftovers of a killed one
+                    self._remove_stale_copies()
         present = set(prov_tables or []) & set(tables or [])
         expected = {t for entry in manifest()["sources"].values() for t in entry["tables"]}
         missing = sorted(expected - present)
@@ -319,31 +330,25 @@ class Store:
 
     @contextlib.contextmanager
     def _exclusive(self, what: str) -> Iterator[None]:
-        """Hold the store alone (no reader or writer in any process)."""
-        self._close_reader()  # flock would otherwise make this process wait for itself
+        """Be the only writer (readers are never blocked: writes replace the file)."""
         self._require_writable(what)
-        with self._lock.hold(exclusive=True):
+        with self._lock.hold():
             self._remove_stale_copies()
             yield
 
     @contextlib.contextmanager
     def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection: shared and read-only (default), or exclusive and writable in place."""
+        """A read-only connection (default), or a writable one to a copy of the store that
+        replaces it when the block ends without an error (``write=True``)."""
+        if not self.path.exists():
+            self.initialize()
         if not write:
-            if not self.path.exists():
-                self.initialize()
             self._check_store()
             with self._read_connection() as con:
                 yield con
             return
-        if not self.path.exists():
-            self.initialize()
-        with self._exclusive("write to the store"):
-            con = self._open_rw(self.path)
-            try:
-                yield con
-            finally:
-                con.close()
+        with self._writing_copy("write to the store") as con:
+            yield con
 
     @contextlib.contextmanager
     def _writing_copy(self, what: str, extra_bytes: int = 0) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -351,11 +356,8 @@ class Store:
         ends without an error; on any error (or interrupt) the copy is deleted and the store is
         untouched. ``extra_bytes``: an estimate of what will be added, checked against free space."""
         with self._exclusive(what):
-            if (self.path.parent / (self.path.name + ".wal")).exists():
-                con = self._open_rw(self.path)  # apply what a killed writer left in the log
-                con.execute("CHECKPOINT")
-                con.close()
-            size = self.path.stat().st_size
+            wal = self.path.with_name(self.path.name + ".wal")  # only ever left by an older version
+            size = self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
             free = shutil.disk_usage(self.path.parent).free
             if free < size + extra_bytes:
                 raise StoreError(
@@ -368,6 +370,8 @@ class Store:
             con = None
             try:
                 shutil.copyfile(self.path, tmp)
+                if wal.exists():  # the copy applies the log when opened, then checkpoints it
+                    shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
                 con = self._open_rw(tmp)
                 yield con
                 con.execute("CHECKPOINT")
@@ -375,6 +379,7 @@ class Store:
                 con = None
                 with open(tmp, "rb") as fh:
                     os.fsync(fh.fileno())
+                wal.unlink(missing_ok=True)  # already applied to the copy: it must not be applied again
                 os.replace(tmp, self.path)
                 _fsync_dir(self.path.parent)
             except BaseException as exc:
@@ -408,27 +413,35 @@ class Store:
         user imported or fetched). Returns the sources loaded.
 
         A new store is built in a temporary file and renamed into place when complete; an existing
-        one is updated in one transaction that also records the pack's fingerprint."""
-        with self._exclusive("create or update the store"):
-            if not self.path.exists():
-                loaded = self._create()
+        one is updated in a copy, in one transaction that also records the pack's fingerprint, and
+        the copy then replaces it. A store that lacks nothing is left untouched."""
+        loaded: list[str] | None = None
+        if not self.path.exists():
+            with self._exclusive("create the store"):
+                if not self.path.exists():  # (another process may have made it meanwhile)
+                    loaded = self._create()
+        if loaded is None:
+            if not force and not refresh and not self._pack_missing():
+                loaded = []  # nothing to do: the file is left as it is
             else:
-                con = self._open_rw(self.path)
-                try:
+                with self._writing_copy("update the store from the starter pack") as con:
                     loaded = self._load_pack(con, force=force, refresh=refresh)
-                except BaseException as exc:
-                    if _is_disk_full(exc):
-                        raise StoreError(
-                            f"the disk holding the store ({self.path.parent}) is full: the starter pack could not "
-                            "be loaded (the store is as it was). Free some space and try again."
-                        ) from None
-                    raise
-                finally:
-                    con.close()
         self._cache.clear()
         self._prov = None
         self._checked = True
         return loaded
+
+    def _pack_missing(self) -> list[str]:
+        """Starter-pack tables the store lacks (no provenance row, or no table)."""
+        from multivector.starter_pack import manifest
+
+        with self._read_connection() as con:
+            try:
+                _, prov_tables, tables = con.execute(_STATE_SQL).fetchall()[0]
+            except duckdb.CatalogException:
+                prov_tables, tables = [], []
+        present = set(prov_tables or []) & set(tables or [])
+        return sorted({t for e in manifest()["sources"].values() for t in e["tables"]} - present)
 
     def _create(self) -> list[str]:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
