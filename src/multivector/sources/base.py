@@ -229,11 +229,11 @@ def read_csv_frame(
     if not text.strip():
         raise DataError("the file holds only blank lines", file=str(p), hint="get the file again")
     file = str(p)
-    header_fields = None
-    if '"' not in text and len(sep) == 1:
-        raw = text.encode("utf-8")
-        bad = _fast_field_check(raw, sep)
-        header_fields = text.split("\n", 1)[0].count(sep) + 1
+    head, _, body = text.partition("\n")
+    if '"' not in body and len(sep) == 1:
+        # no quotes below the header (R quotes the header's names): count separators, vectorised
+        header_fields = _csv_field_counts(head, sep)[0][1] if head.strip() else 0
+        bad = _fast_field_check(f"{sep * (header_fields - 1)}\n{body}".encode("utf-8"), sep)
         if bad is not None:
             _wrong_fields(file, bad[0], bad[1], header_fields, text)
         last_line = text.rstrip("\r\n").rsplit("\n", 1)[-1]
