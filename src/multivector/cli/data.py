@@ -129,8 +129,11 @@ def _import(source: str, path: Path, origin: str) -> None:
     for name, df in tables.items():
         console.print(f"[green]✓[/] {source}: {name} {df.height:,} rows" + (f", {coverage[0]}–{coverage[1]}" if coverage else ""))
     others = [t for t in mod.META.tables if t not in tables]
-    if others:
-        console.print(f"[dim]{', '.join(others)} (the source's other table) kept as it was[/]")
+    if others:  # one file of a two-file source: the other table keeps its data and provenance
+        loaded = set(default_store().provenance()["tbl"].to_list())
+        for t in others:
+            state = "kept as it was" if t in loaded else "not loaded (import its file to add it)"
+            console.print(f"[dim]{t}: {state}[/]")
 
 
 @data_app.command("fetch")
