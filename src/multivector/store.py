@@ -371,6 +371,7 @@ class Store:
             con = None
             try:
                 shutil.copyfile(self.path, tmp)
+                shutil.copymode(self.path, tmp)  # the store keeps its permissions
                 if wal.exists():  # the copy applies the log when opened, then checkpoints it
                     shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
                 con = self._open_rw(tmp)
