@@ -41,7 +41,14 @@ class KeyRangeError(ValueError):
     here: readers and the store refuse such rows with a DataError first)."""
 
 
+def _within(x: np.ndarray, limit: int) -> bool:
+    return x.size == 0 or (int(x.min()) >= 0 and int(x.max()) < limit)
+
+
 def _check(codes: tuple[np.ndarray, ...], year: np.ndarray, missing: np.ndarray | None) -> None:
+    keep = slice(None) if missing is None else ~missing
+    if all(_within(c[keep], CODE_LIMIT) for c in codes) and _within(year[keep], YEAR_LIMIT):
+        return  # the common case, in a few passes of min/max
     bad = np.zeros(len(year), dtype=bool)
     for c in codes:
         bad |= (c < 0) | (c >= CODE_LIMIT)
@@ -70,6 +77,21 @@ def dyad_key(code1, code2, year, *, missing: np.ndarray | None = None) -> np.nda
     _check((c1, c2), y, missing)
     key = (np.minimum(c1, c2) * CODE_LIMIT + np.maximum(c1, c2)) * YEAR_LIMIT + y
     return key if missing is None else np.where(missing, -1, key)
+
+
+def dyad_pair_key(low, high) -> np.ndarray:
+    """The year-0 dyad key of each (low, high) code pair, checked: add a checked year
+    (:func:`check_years`) to get :func:`dyad_key` — for a panel, per pair instead of per row."""
+    lo, hi = _arrays(low, high)
+    return dyad_key(lo, hi, np.zeros(len(lo), dtype=np.int64))
+
+
+def check_years(year) -> np.ndarray:
+    """The years, after checking that each fits a key."""
+    (y,) = _arrays(year)
+    if not _within(y, YEAR_LIMIT):
+        raise KeyRangeError(f"years must be in [0, {YEAR_LIMIT}); got {int(y.min())}–{int(y.max())}")
+    return y
 
 
 def directed_key(code1, code2, year, *, missing: np.ndarray | None = None) -> np.ndarray:
