@@ -137,7 +137,8 @@ def peak_memory_mb() -> float:
         "mv.dyad_years(years=(1946, 2019)).add_alliances().add_igos().add_capabilities().add_distance().df;"
         "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout's code, not another install
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
