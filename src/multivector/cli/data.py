@@ -192,7 +192,8 @@ def rebuild(
 
     def on_signal(signum, frame):  # Ctrl-C or SIGTERM: stop, clean up, leave the store as it was
         stopped_by.append(signum)
-        raise KeyboardInterrupt
+        if len(stopped_by) == 1:  # a second Ctrl-C must not break off the clean-up
+            raise KeyboardInterrupt
 
     old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
