@@ -208,7 +208,10 @@ def _fast_field_check(data: bytes, sep: str) -> tuple[int, int] | None:
     length = ends - starts
     length -= (length > 0) & (buf[np.clip(ends - 1, 0, len(buf) - 1)] == 13)  # a CR before the LF
     blank = length <= 0
-    wrong = np.flatnonzero(~blank & (fields != fields[np.flatnonzero(~blank)[0]]))
+    filled = np.flatnonzero(~blank)
+    if len(filled) == 0:
+        return None
+    wrong = np.flatnonzero(~blank & (fields != fields[filled[0]]))
     if len(wrong):
         return int(wrong[0]) + 1, int(fields[wrong[0]])
     return None
