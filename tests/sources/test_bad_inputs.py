@@ -366,3 +366,11 @@ def test_nan_and_infinity_are_not_json(real_samples, store, tmp_path):
     text = s.path.read_text()
     text = re.sub(r'"value": [0-9.e+]+', '"value": Infinity', text, count=1)
     refused(store, s, write(tmp_path, s, text.encode()), row=None, field=None, match="Infinity is not a JSON number")
+
+
+@pytest.mark.parametrize("keep", [2, 6, 20])
+def test_file_cut_inside_its_header_is_refused(real_samples, store, tmp_path, keep):
+    """Found by the fuzz test: a file cut inside its first line once raised an IndexError."""
+    s = real_samples["cow_igo"]
+    path = write(tmp_path, s, s.path.read_bytes()[:keep])
+    refused(store, s, path, row=None, field=None, match="no data rows")
