@@ -204,9 +204,17 @@ def _close_all_readers() -> None:
         r.close()
 
 
+def _forget_readers_in_child() -> None:
+    """A forked child must not use its parent's DuckDB connections: it opens its own."""
+    global _readers, _readers_lock
+    _readers, _readers_lock = {}, threading.Lock()
+
+
 import atexit  # noqa: E402
 
 atexit.register(_close_all_readers)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_readers_in_child)
 
 
 def _file_id(path: Path) -> tuple[int, int, int]:
