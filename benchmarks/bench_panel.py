@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -137,7 +138,8 @@ def peak_memory_mb() -> float:
         "mv.dyad_years(years=(1946, 2019)).add_alliances().add_igos().add_capabilities().add_distance().df;"
         "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout's code, not another install
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -183,12 +185,15 @@ def main() -> None:
     print(f"Kazakhstan panel (5 partners, 1992-2019, all verbs): median {t_kaz:.3f} s")
 
     if args.shared.is_dir():
-        t_raw, runs_raw, df_raw = timed(lambda: from_raw_files(args.shared, Path(tempfile.mkdtemp(prefix="mv-raw-"))), 1)
+        raw_home = Path(tempfile.mkdtemp(prefix="mv-raw-"))
+        t_raw, runs_raw, df_raw = timed(lambda: from_raw_files(args.shared, raw_home), 1)
+        shutil.rmtree(raw_home, ignore_errors=True)
         print(f"from raw files (votes -> agreement, ATOP, IGOs, NMC, distance) to the panel with UN agreement: "
               f"{t_raw:.2f} s; rows {df_raw.height:,}")
         print(f"  for reference, reading those raw files one after another takes {read_floor(args.shared):.2f} s")
     mem = peak_memory_mb()
     print(f"peak memory (VmHWM) of a process building the all-dyads panel: {mem:,.0f} MB")
+    shutil.rmtree(home, ignore_errors=True)  # the temporary stores (~20-40 MB each)
 
 
 if __name__ == "__main__":

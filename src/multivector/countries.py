@@ -264,6 +264,13 @@ _EU_LEFT = {"GBR": 2019}  # last full year of UK membership (left 31 January 202
 
 
 @lru_cache(maxsize=1)
+def region_of() -> dict[str, str]:
+    """ISO3 → UN M49 sub-region (country_converter's ``UNregion``, bundled): the default peer group
+    of a state (e.g. Kazakhstan → Central Asia)."""
+    c = _classifications().filter(pl.col("classification") == "UNregion")
+    return dict(zip(c["iso3"].to_list(), c["value"].to_list()))
+
+
 def _classifications() -> pl.DataFrame:
     path = BUNDLED_DATA_DIR / "coco_classifications.parquet"
     return pl.read_parquet(path) if path.exists() else classifications_from_coco()

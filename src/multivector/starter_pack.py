@@ -139,10 +139,55 @@ def _build_one(spec: PackSource, root: str) -> tuple[str, dict[str, pl.DataFrame
     return spec.key, tables, meta, observed_coverage(spec.key, tables)
 
 
+def _build_in_worker(task: tuple[int, str]):
+    """Run in a worker process: build one pack source; return it with the notes its reader gave."""
+    import warnings
+
+    from multivector.sources.base import DataNote
+
+    index, root = task
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataNote)
+        result = _build_one(PACK_SOURCES[index], root)
+    return (*result, [str(w.message) for w in caught if issubclass(w.category, DataNote)])
+
+
+def _worker_init(parent_pid: int) -> None:
+    """A worker never outlives the command that started it: Ctrl-C is the parent's to handle (it
+    then terminates the workers), and a worker whose parent died — even by ``kill -9`` — exits."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # Linux: the kernel kills this process when the parent dies
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    import os
+    import threading
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _input_size(path: Path) -> int:
     if path.is_dir():
         return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
     return path.stat().st_size if path.exists() else 0
+
+
+def pack_keys() -> list[str]:
+    """The keys of the sources a rebuild can read (the starter pack's)."""
+    return [s.key for s in PACK_SOURCES]
 
 
 def iter_build(
@@ -152,30 +197,65 @@ def iter_build(
 ) -> Iterator[tuple[str, dict[str, pl.DataFrame], SourceMeta, tuple[int, int] | None]]:
     """Read and derive every pack source from the raw files under ``root`` in parallel processes
     (reading R data files is the slow part and holds the GIL), yielding each source as soon as it
-    is ready — so a caller can write one source to the store while the others are still read."""
+    is ready — so a caller can write one source to the store while the others are still read.
+
+    Unknown keys in ``only`` are refused with the list of known ones. Notes a reader gives
+    (:class:`~multivector.sources.base.DataNote`) are re-issued in this process. The worker
+    processes end with the generator: when it is exhausted, closed, or fails — and, should this
+    process be killed, on their own (see :func:`_worker_init`)."""
     import os
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import signal
+    import warnings
 
-    specs = [s for s in PACK_SOURCES if not only or s.key in only]
-    missing = [str(Path(root) / s.path) for s in specs if not (Path(root) / s.path).exists()]
+    from multivector.errors import DataError, MultivectorError
+    from multivector.sources.base import DataNote
+
+    if only is not None:
+        unknown = [k for k in only if k not in pack_keys()]
+        if unknown or not only:
+            raise MultivectorError(
+                f"unknown source(s) {', '.join(repr(k) for k in unknown) or '(none given)'}; a rebuild reads "
+                f"these: {', '.join(pack_keys())}"
+            )
+    specs = [i for i, s in enumerate(PACK_SOURCES) if not only or s.key in only]
+    missing = [str(Path(root) / PACK_SOURCES[i].path) for i in specs if not (Path(root) / PACK_SOURCES[i].path).exists()]
     if missing:
-        from multivector.errors import DataError
-
         raise DataError("raw file(s) not found: " + ", ".join(missing), hint="point --from at a folder laid out like shared/data")
+    if jobs is not None and jobs < 1:
+        raise MultivectorError(f"--jobs must be 1 or more; got {jobs}")
     jobs = jobs or min(len(specs), os.cpu_count() or 1)
     if jobs <= 1:
-        for spec in specs:
-            yield _build_one(spec, str(root))
+        for i in specs:
+            yield _build_one(PACK_SOURCES[i], str(root))
         return
     # largest inputs first, so that the slowest reads start at once
-    order = sorted(specs, key=lambda s: -_input_size(Path(root) / s.path))
+    order = sorted(specs, key=lambda i: -_input_size(Path(root) / PACK_SOURCES[i].path))
     import multiprocessing
 
-    # "spawn", not "fork": forking a process whose Polars/DuckDB threads are running can deadlock
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_build_one, spec, str(root)) for spec in order]
-        for fut in as_completed(futures):
-            yield fut.result()
+    # "spawn", not "fork": forking a process whose Polars/DuckDB threads are running can deadlock.
+    # The workers start with Ctrl-C ignored (an ignored signal stays ignored across exec), so a
+    # Ctrl-C during their start-up prints nothing from them.
+    import threading
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        pool = multiprocessing.get_context("spawn").Pool(
+            min(jobs, len(order)), initializer=_worker_init, initargs=(os.getpid(),)
+        )
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, old)
+    try:
+        for key, tables, meta, cov, notes in pool.imap_unordered(_build_in_worker, [(i, str(root)) for i in order]):
+            for n in notes:
+                warnings.warn(DataNote(n), stacklevel=2)
+            yield key, tables, meta, cov
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def build_all(

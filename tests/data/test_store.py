@@ -9,6 +9,7 @@ import sys
 import polars as pl
 import pytest
 
+from multivector.errors import StoreError
 from multivector.sources.atop import META as ATOP
 from multivector.store import Store
 
@@ -34,7 +35,7 @@ def test_failed_import_leaves_the_store_exactly_as_it_was(store):
     prov_before = store.provenance()
     good = pl.DataFrame({"ccode1": [2], "ccode2": [20], "year": [2000]})
     bad = pl.DataFrame({"x": [1]})
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError, match="Nothing was changed"):
         # the second table's name is not valid SQL, so the transaction fails half-way
         store.import_tables(ATOP, {"atop_dyad_year": good, 'bad"name': bad})
     assert store.table("atop_dyad_year").equals(before)
@@ -116,3 +117,26 @@ def test_an_upgraded_starter_pack_is_reloaded_but_user_imports_are_kept(store, s
     prov = reopened.provenance()
     assert prov.filter(pl.col("source") == "atop")["origin"][0] == "import"
     assert prov.filter(pl.col("source") == "cow_nmc")["origin"][0] == "starter pack"
+
+
+def test_importing_one_file_of_a_two_file_source_keeps_the_others_provenance(store, shared_data):
+    """Provenance is per table: the CAMEO event codes imported before stay described as they were
+    when only the Goldstein file is imported again (and the same for the two gravity tables)."""
+    from multivector.sources import cameo, gravity
+
+    folder = shared_data / "gdelt"  # holds both CAMEO lookup files
+    store.import_tables(cameo.META, cameo.derive(cameo.read(folder)), input_path=str(folder))
+    only = folder / "CAMEO.goldsteinscale.txt"
+    store.import_tables(cameo.META, cameo.derive(cameo.read(only)), input_path=str(only))
+    fresh = Store(store.path)
+    prov = fresh.provenance().filter(pl.col("source") == "cameo")
+    assert dict(zip(prov["tbl"], prov["input"])) == {"cameo_eventcodes": str(folder), "goldstein_scale": str(only)}
+    assert fresh.table("cameo_eventcodes").height == prov.filter(pl.col("tbl") == "cameo_eventcodes")["rows"][0] > 300
+
+    cross = gravity.derive(gravity.read(shared_data / "gravity/gravity_zeros.rdata"))
+    store.import_tables(gravity.META, cross, input_path="gravity_zeros.rdata", coverage=(2006, 2006))
+    yotov = gravity.derive(gravity.read(shared_data / "yotov-gravity/Chapter1Application1.dta"))
+    store.import_tables(gravity.META, yotov, input_path="Chapter1Application1.dta", coverage=(1986, 2006))
+    prov = Store(store.path).provenance().filter(pl.col("source") == "gravity")
+    assert sorted(prov["tbl"]) == ["gravity_cross_section", "yotov_gravity"]
+    assert Store(store.path).coverage("gravity") == (1986, 2006)  # the union of its tables' years

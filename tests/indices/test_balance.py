@@ -170,7 +170,9 @@ def world():
 
 @pytest.fixture(scope="module")
 def table(world):
-    return balance_index(world, None, POWERS, details=True)
+    from multivector.countries import region_of
+
+    return balance_index(world, None, POWERS, details=True, peers=region_of())
 
 
 def _at(table, channel, year):

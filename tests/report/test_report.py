@@ -39,8 +39,10 @@ def test_the_report_runs_to_the_latest_year_any_channel_has(kaz):
 def test_report_balance_table_equals_the_balance_index_api(kaz, kaz_panel):
     from multivector.indices import balance_index
 
+    from multivector.countries import region_of
+
     world = mv.dyad_years(None, partners=POWERS, years=kaz.years).add_loaded().df  # every state: the reference
-    api = balance_index(world, "KAZ", POWERS, ci=True)
+    api = balance_index(world, "KAZ", POWERS, ci=True, peers=region_of())
     got = kaz.tables["balance"]
     assert got.columns == api.columns and got.height == api.height
     for c in got.columns:
@@ -225,8 +227,10 @@ def test_cli_index_balance_writes_csv_and_parquet_equal_to_the_api(runner, tmp_p
     res = runner.invoke(app, ["index", "balance", "KAZ", "-o", str(csv)])
     assert res.exit_code == 0, res.output
     got = pl.read_csv(csv)
+    from multivector.countries import region_of
+
     world = mv.dyad_years(None, partners=POWERS, years=(1992, 2025)).add_loaded().df
-    api = balance_index(world, "KAZ", POWERS, ci=True)
+    api = balance_index(world, "KAZ", POWERS, ci=True, peers=region_of())
     assert got.height == api.height
     assert (got["balance"].fill_null(-1) - api["balance"].fill_null(-1)).abs().max() < 1e-12
     pq = tmp_path / "b.parquet"

@@ -101,5 +101,5 @@ def test_kazakhstan_chinese_finance_total(shared_data):
 def test_negative_commitments_are_an_error(tmp_path):
     p = tmp_path / "cow_gcdf.csv"
     p.write_text("ccode,year,oof_amt,oof_adj,oda_amt,oda_adj,vof_amt,vof_adj\n705,2010,-1,0,0,0,0,0\n", encoding="utf-8")
-    with pytest.raises(DataError, match="outside"):
+    with pytest.raises(DataError, match="negative"):
         aiddata_gcdf.read(p)

@@ -93,14 +93,15 @@ def test_dyad_table_is_keyed_like_other_dyad_tables(tables):
 
 def test_groups_are_partners_in_the_actor_table(tables):
     a = tables["speech_actor_year"]
-    groups = set(a.filter(pl.col("ccode2").is_null())["partner"])
+    assert not {"ccode1", "ccode2"} & set(a.columns)  # keyed by ISO3 and group codes: no COW join key to pack
+    groups = set(a["partner"]) - set(tables["speech_dyad_year"]["iso3_2"])
     assert {"UN", "SCO"} <= groups
     assert a.filter(pl.col("partner") == pl.col("speaker")).height == 0
 
 
 def test_speech_table_has_framing_and_lenses(tables, sample):
     s = tables["speeches"]
-    assert s.height == sample.height
+    assert s.height == sample.height and "ccode" not in s.columns
     for c in ("cooperation_vs_conflict", "partner_vs_threat"):
         assert s[c].drop_nulls().is_between(-1, 1).all()
     for c in ("realist", "liberal", "constructivist"):

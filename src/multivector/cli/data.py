@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,6 +17,7 @@ from multivector.cli._common import (
     HomeOpt,
     console,
     done,
+    err_console,
     escape,
     note,
     out_option,
@@ -76,6 +80,31 @@ def import_(
     _import(source, path, origin="import")
 
 
+@contextlib.contextmanager
+def _printing_notes() -> Iterator[None]:
+    """Print each DataNote a reader gives (a missing-value code stored as null …) as a note line."""
+    import warnings
+
+    from rich.markup import escape
+
+    from multivector.sources.base import DataNote
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataNote)
+        try:
+            yield
+        finally:
+            seen = set()
+            for w in caught:
+                msg = str(w.message)
+                if issubclass(w.category, DataNote) and msg not in seen:
+                    seen.add(msg)
+                    err_console.print(f"[yellow]note:[/] {escape(msg)}", highlight=False, soft_wrap=True)
+            for w in caught:  # other warnings are not ours to swallow
+                if not issubclass(w.category, DataNote):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def _import(source: str, path: Path, origin: str) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -83,7 +112,8 @@ def _import(source: str, path: Path, origin: str) -> None:
     from multivector.store import default_store
 
     mod = sources.get(source)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as prog:
+    with _printing_notes(), Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                     console=console, transient=True) as prog:
         task = prog.add_task(f"reading {escape(str(path))}", total=None)
         frame = mod.read(path)
         prog.update(task, description=f"deriving {escape(', '.join(mod.META.tables) or source)}")
@@ -99,6 +129,12 @@ def _import(source: str, path: Path, origin: str) -> None:
         default_store().import_tables(meta, tables, origin=origin, input_path=str(path), coverage=coverage)
     for name, df in tables.items():
         done(f"{source}: {name} {df.height:,} rows" + (f", {coverage[0]}–{coverage[1]}" if coverage else ""))
+    others = [t for t in mod.META.tables if t not in tables]
+    if others:  # one file of a two-file source: the other table keeps its data and provenance
+        loaded = set(default_store().provenance()["tbl"].to_list())
+        for t in others:
+            state = "kept as it was" if t in loaded else "not loaded (import its file to add it)"
+            console.print(f"[dim]{escape(t)}: {state}[/]")
 
 
 @data_app.command("fetch")
@@ -141,27 +177,66 @@ def rebuild(
     jobs: Annotated[Optional[int], typer.Option(help="Parallel reader processes, 1 to 64 (default: one per core).", parser=whole_number(1, 64), metavar="INTEGER")] = None,
     home: HomeOpt = None,
 ) -> None:
-    """Re-derive the store from raw published files (all starter-pack sources), in one transaction."""
+    """Re-derive the store from raw published files (all starter-pack sources), atomically.
+
+    All or nothing: the store changes only if every source was read and written. Ctrl-C (or
+    SIGTERM) stops the reader processes, deletes the partial copy and leaves the store as it was."""
+    import signal
+
     from rich.progress import Progress
 
-    from multivector.starter_pack import PACK_SOURCES, iter_build
+    from multivector.starter_pack import iter_build, pack_keys
     from multivector.store import default_store
 
-    keys = [k.strip() for k in only.split(",")] if only else None
-    n = len([s for s in PACK_SOURCES if not keys or s.key in keys])
+    keys = None
+    if only is not None:
+        keys = [k.strip() for k in only.split(",") if k.strip()]
+        unknown = [k for k in keys if k not in pack_keys()]
+        if unknown or not keys:
+            raise MultivectorError(
+                f"--only: unknown source(s) {', '.join(repr(k) for k in unknown) or '(none given)'}. "
+                f"Known sources: {', '.join(pack_keys())}"
+            )
+    if not from_.is_dir():
+        raise MultivectorError(f"--from {from_}: no such folder; give a folder laid out like shared/data")
+    if jobs is not None and jobs < 1:
+        raise MultivectorError(f"--jobs must be 1 or more; got {jobs}")
+    n = len(keys) if keys else len(pack_keys())
     built: list[str] = []
-    with Progress(console=console, transient=True) as prog:
-        task = prog.add_task("reading raw files", total=n)
+    stopped_by: list[int] = []
 
-        def items():
-            # each source is written into the (one) transaction while the others are still read
-            for key, tables, meta, cov in iter_build(from_, keys, jobs):
-                built.append(key)
-                prog.update(task, description=f"read {escape(key)}")
-                prog.advance(task)
-                yield meta, tables, cov, str(from_)
+    def on_signal(signum, frame):  # Ctrl-C or SIGTERM: stop, clean up, leave the store as it was
+        stopped_by.append(signum)
+        if len(stopped_by) == 1:  # a second Ctrl-C must not break off the clean-up
+            raise KeyboardInterrupt
 
-        default_store().import_many(items(), origin="rebuild")
+    old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with _printing_notes(), Progress(console=console, transient=True) as prog:
+            task = prog.add_task("reading raw files", total=n)
+            with contextlib.closing(iter_build(from_, keys, jobs)) as build:
+
+                def items():
+                    # each source is written into the (one) transaction while the others are still read
+                    for key, tables, meta, cov in build:
+                        built.append(key)
+                        prog.update(task, description=f"read {escape(key)}")
+                        prog.advance(task)
+                        yield meta, tables, cov, str(from_)
+
+                default_store().import_many(items(), origin="rebuild")
+    except Exception:
+        # an interrupt inside DuckDB surfaces as its own error ("Query interrupted"): the signal decides
+        if not stopped_by:
+            raise
+        err_console.print("interrupted: rebuild stopped; the store is unchanged", highlight=False)
+        sys.exit(128 + int(stopped_by[0]))
+    except KeyboardInterrupt:
+        err_console.print("interrupted: rebuild stopped; the store is unchanged", highlight=False)
+        sys.exit(128 + int(stopped_by[0] if stopped_by else signal.SIGINT))  # 130 for Ctrl-C, 143 for SIGTERM
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
     done(f"rebuilt {len(built)} sources from {from_}")
 
 

@@ -191,6 +191,7 @@ def index_balance(
 
     `multivector index balance KAZ -o balance.csv`; `multivector index balance all --years 1946-2019 -o all.parquet`.
     """
+    from multivector.countries import region_of
     from multivector.indices import balance_index
     from multivector.panel import every_state
     from multivector.store import default_store
@@ -204,7 +205,8 @@ def index_balance(
     store = default_store()
     with console.status("placing the country among all states (built once per version of the data)"):
         df = store.cached("balance", (code, tuple(parts), yrs, ci and code is not None),
-                          lambda: balance_index(every_state(parts, yrs, store), code, parts, ci=ci and code is not None))
+                          lambda: balance_index(every_state(parts, yrs, store), code, parts, ci=ci and code is not None,
+                                                peers=region_of()))
     if code is None:
         title = f"Balance of every state vs {', '.join(parts)}, {yrs[0]}–{yrs[1]} (this project's index; 1 = even)"
     else:

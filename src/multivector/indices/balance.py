@@ -532,31 +532,16 @@ def one_state_per_code(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _resolve_country(code: Any, present: set[str]) -> str:
+    """An ISO3 code (or group code such as EU) of the panel; indices take codes, never names (resolve
+    names with :func:`multivector.countries.resolve` first)."""
     s = str(code).strip()
     if s in present or s.upper() in present:
         return s if s in present else s.upper()
-    from multivector.countries import resolve
-
-    try:
-        return resolve(code)
-    except Exception:
-        if s.upper() == "EU":
-            return "EU"
-        raise
+    raise PanelError(f"balance_index: {s!r} is not in the panel; give ISO3 codes of states in it "
+                     "(resolve names first with multivector.countries.resolve)")
 
 
-def _region_of() -> dict[str, str]:
-    """ISO3 → UN M49 sub-region (country_converter's ``UNregion``, bundled), for default peers."""
-    try:
-        from multivector.countries import _classifications
-
-        c = _classifications().filter(pl.col("classification") == "UNregion")
-        return dict(zip(c["iso3"].to_list(), c["value"].to_list()))
-    except Exception:  # pragma: no cover - the bundled table is part of the package
-        return {}
-
-
-def _percentiles(out: pl.DataFrame, peers: Mapping[str, Sequence[str]] | Sequence[str] | str | None) -> pl.DataFrame:
+def _percentiles(out: pl.DataFrame, peers: Mapping[str, Sequence[str]] | Mapping[str, str] | Sequence[str] | None) -> pl.DataFrame:
     """``percentile_all`` and ``percentile_peers`` of each state's balance among the states of the
     same year and channel (mid-rank percentile, 0 = least balanced, 1 = most)."""
     grp = ["year", "channel"]
@@ -565,17 +550,14 @@ def _percentiles(out: pl.DataFrame, peers: Mapping[str, Sequence[str]] | Sequenc
     out = out.with_columns(
         pl.when(ok & (n >= 2)).then((pl.col("balance").rank("average").over(grp) - 1) / (n - 1)).otherwise(None)
         .alias("percentile_all"))
-    if isinstance(peers, str):
-        from multivector.countries import group_members
-
-        members = set(group_members(peers))
-        peer_of = {c: "peers" for c in members}
-    elif isinstance(peers, Mapping):
-        peer_of = {m: g for g, ms in peers.items() for m in ms}
+    if isinstance(peers, Mapping):  # {group: [codes]} or {code: group}
+        first = next(iter(peers.values()), None)
+        peer_of = ({m: g for g, ms in peers.items() for m in ms} if first is not None and not isinstance(first, str)
+                   else dict(peers))
     elif peers is not None:
         peer_of = {m: "peers" for m in peers}
     else:
-        peer_of = _region_of()
+        peer_of = {}
     out = out.with_columns(pl.col("country").replace_strict(peer_of, default=None, return_dtype=pl.Utf8).alias("_peer"))
     pg = ["year", "channel", "_peer"]
     npg = pl.col("balance").count().over(pg).cast(pl.Float64)
@@ -594,7 +576,7 @@ def balance_index(
     channels: Sequence[str] | Mapping[str, str | pl.Expr] | None = None,
     *,
     combined_channels: Sequence[str] | None = None,
-    peers: Mapping[str, Sequence[str]] | Sequence[str] | str | None = None,
+    peers: Mapping[str, Sequence[str]] | Mapping[str, str] | Sequence[str] | None = None,
     events: str = "cooperative",
     combined: bool = True,
     ci: bool = False,
@@ -619,8 +601,9 @@ def balance_index(
 
     ``combined_channels`` is the fixed channel set of the combined value (default: every channel
     computed); combined is null in years when any of them lacks data. ``peers`` defines the peer
-    group for ``percentile_peers``: a group key ("C5"), a list of ISO3 codes, a mapping
-    {group: [codes]}, or by default the state's UN M49 sub-region.
+    group for ``percentile_peers``: a list of ISO3 codes, a mapping {group: [codes]} or a mapping
+    {code: group} — e.g. :func:`multivector.countries.region_of` (each state's UN M49 sub-region), what
+    the report and ``index balance`` pass; without ``peers`` there is no peer percentile.
 
     Returns ``country, year, channel, balance, tilt_partner, tilt, n_partners_with_data, n_channels,
     evenness, percentile_all, percentile_peers`` (+ ``n_peers, peer_group, note`` with

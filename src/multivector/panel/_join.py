@@ -1,6 +1,6 @@
 """Join helpers shared by the ``add_*`` verbs.
 
-Tables are joined through packed Int64 keys (see :mod:`multivector.panel.keys`) with a sorted
+Tables are joined through packed Int64 keys (see :mod:`multivector.keys`) with a sorted
 search (``numpy.searchsorted`` on the store table's sorted keys) and a gather: for the 1.8 M
 directed dyad-years of 1946–2019 this is several times faster than a hash join.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from multivector import keys as K
 from multivector.errors import PanelError
 from multivector.panel.base import PanelBase
-from multivector.panel.keys import directed_key
 
 
 def need(panel: object, kind: str, verb: str) -> None:
@@ -125,31 +125,25 @@ def by_state(panel: PanelBase, frame: pl.DataFrame, name: str, cols: dict[str, s
     year = frame["year"].to_numpy().astype(np.int64)
     if codes is None and panel.kind == "dyad":
         # a large dyad panel: index the state table densely by (code position, year)
-        from multivector.panel.keys import Y0, YEARS
-
         pos, n = panel.store.code_layout()
-        tk = table["_skey"].to_numpy()
-        tpos = pos[(tk // 4096).clip(0, 1023)] * YEARS + (tk % 4096 - Y0)
-        index = np.full(n * YEARS, -1, dtype=np.int32)
-        okt = (pos[(tk // 4096).clip(0, 1023)] >= 0) & (tk % 4096 >= Y0) & (tk % 4096 < Y0 + YEARS)
-        index[tpos[okt]] = np.flatnonzero(okt).astype(np.int32)
-        yslot = year - Y0
+        index = K.state_dense_index(table["_skey"].to_numpy(), pos, n)
         for side in ("1", "2"):
-            codes_ = frame[f"ccode{side}"].fill_null(0).to_numpy().astype(np.int64)
-            p_ = pos[codes_.clip(0, 1023)]
-            slots = np.where((p_ >= 0) & (yslot >= 0) & (yslot < YEARS), p_ * YEARS + yslot, -1)
+            slots = K.state_slots(frame[f"ccode{side}"].fill_null(-1).to_numpy(), year, pos)
             frame = lookup(frame, slots, table, "_skey", {c: f"{stem}{side}" for c, stem in cols.items()}, cov,
                            dense=(index, slots))
         return frame
     if panel.kind == "state":
-        keys = frame["ccode"].to_numpy().astype(np.int64) * 4096 + year
-        return lookup(frame, keys, table, "_skey", cols, cov)
+        return lookup(frame, _state_keys(frame["ccode"], year), table, "_skey", cols, cov)
     for side in ("1", "2"):
-        codes = frame[f"ccode{side}"].to_numpy()
-        codes = np.where(np.isnan(codes), -1, codes) if codes.dtype.kind == "f" else codes
-        keys = codes.astype(np.int64) * 4096 + year
+        keys = _state_keys(frame[f"ccode{side}"], year)
         frame = lookup(frame, keys, table, "_skey", {c: f"{stem}{side}" for c, stem in cols.items()}, cov)
     return frame
+
+
+def _state_keys(codes: pl.Series, year: np.ndarray) -> np.ndarray:
+    """State-year keys of a panel's code column (-1, matching nothing, where the code is null)."""
+    missing = codes.is_null().to_numpy()
+    return K.state_key(codes.fill_null(0).to_numpy(), year, missing=missing)
 
 
 def directed_iso(panel: PanelBase, frame: pl.DataFrame, table: pl.DataFrame, cols: dict[str, str]) -> pl.DataFrame:
@@ -168,13 +162,14 @@ def directed_iso(panel: PanelBase, frame: pl.DataFrame, table: pl.DataFrame, col
             on=[f"iso3_{side}", "year"], how="inner",
         )
     t = (
-        t.with_columns(directed_key(pl.col("_c1"), pl.col("_c2"), pl.col("year")).alias("_k"))
+        t.with_columns(K.directed_key_expr(pl.col("_c1"), pl.col("_c2"), pl.col("year")).alias("_k"))
+        .drop_nulls("_k")
         .unique("_k", keep="first", maintain_order=True)
         .sort("_k")
     )
-    c1 = frame["ccode1"].fill_null(-1).to_numpy().astype(np.int64)
-    c2 = frame["ccode2"].fill_null(-1).to_numpy().astype(np.int64)
-    keys = (c1 * 1024 + c2) * 4096 + frame["year"].to_numpy().astype(np.int64)
+    missing = (frame["ccode1"].is_null() | frame["ccode2"].is_null()).to_numpy()
+    keys = K.directed_key(frame["ccode1"].fill_null(0).to_numpy(), frame["ccode2"].fill_null(0).to_numpy(),
+                          frame["year"].to_numpy(), missing=missing)
     return lookup(frame, keys, t, "_k", cols)
 
 

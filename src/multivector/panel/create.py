@@ -12,7 +12,7 @@ from multivector import countries
 from multivector.errors import PanelError
 from multivector.panel.frame import DyadPanel, StatePanel
 from multivector.panel._join import SMALL_PANEL
-from multivector.panel.keys import YEARS, Y0, pair_offset
+from multivector.keys import YEARS, Y0, check_years, dyad_pair_key, pair_offset
 from multivector.store import Store, default_store
 
 DEFAULT_YEARS = (1946, 2019)
@@ -138,7 +138,7 @@ def _pairs(left: pl.DataFrame, right: pl.DataFrame, false: pl.DataFrame, layout=
         "ccode1": c1,
         "ccode2": c2,
         "year": yr,
-        "_dkey": ((plo * 1024 + phi) * 4096)[pair] + yr,
+        "_dkey": dyad_pair_key(plo, phi)[pair] + check_years(yr),
         "_group": rent["_group"].gather(pl.Series(pj_[pair].astype(np.uint32))),
     })
     if layout is not None:

@@ -132,6 +132,7 @@ def balance_step(p: Profile) -> None:
     """Balance per channel and year (positions among all states, so the panel of every state with
     these powers is built — once per version of the data, then read from the store's cache), the
     engagement by channel, and the latest shares."""
+    from multivector.countries import region_of
     from multivector.indices import balance_index
     from multivector.indices.balance import channel_expressions
     from multivector.panel import every_state
@@ -139,7 +140,8 @@ def balance_step(p: Profile) -> None:
     store, parts, yrs = p.panel.store, tuple(p.partners), p.years
     t = p.tables
     t["balance"] = store.cached("balance", (p.country, parts, yrs, True),
-                                lambda: balance_index(every_state(parts, yrs, store), p.country, list(parts), ci=True))
+                                lambda: balance_index(every_state(parts, yrs, store), p.country, list(parts), ci=True,
+                                                      peers=region_of()))
     rows = p.df.filter((pl.col("iso3_1") == p.country) & pl.col("iso3_2").is_in(list(parts)))
     exprs = channel_expressions(rows.columns, events="cooperative")
     long = pl.concat([rows.select(pl.col("iso3_1").alias("country"), pl.col("year").cast(pl.Int32),

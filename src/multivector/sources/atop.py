@@ -37,7 +37,11 @@ META = SourceMeta(
 
 def read(path: str | Path) -> pl.DataFrame:
     """peacesciencer's ``atop_alliance.rda`` (or a CSV with the same columns)."""
-    df = read_table(path, META.key, int_cols=["ccode1", "ccode2", "year", *KINDS], key=["ccode1", "ccode2", "year"])
+    df = read_table(
+        path, META.key, int_cols=["ccode1", "ccode2", "year", *KINDS], key=["ccode1", "ccode2", "year"],
+        codes=["ccode1", "ccode2"], years={"year": META.coverage[0]}, not_null=KINDS,
+        ranges={k: (0, 1) for k in KINDS},
+    )
     return df.with_columns([pl.col(k).cast(pl.Int8) for k in KINDS])
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, download, existing_file
+from multivector.sources.base import SourceMeta, download, existing_file, looks_cut, note, read_text
 
 META = SourceMeta(
     key="cameo",
@@ -48,6 +48,8 @@ META = SourceMeta(
     tables=("cameo_eventcodes", "goldstein_scale"),
 )
 
+#: the 20 CAMEO root codes; both lookup files give every one of them
+ROOT_CODES = tuple(f"{i:02d}" for i in range(1, 21))
 LOOKUP_BASE = "https://www.gdeltproject.org/data/lookups/"
 EVENTCODES_FILE = "CAMEO.eventcodes.txt"
 GOLDSTEIN_FILE = "CAMEO.goldsteinscale.txt"
@@ -56,8 +58,8 @@ GOLDSTEIN_FILE = "CAMEO.goldsteinscale.txt"
 def _read_tab(path: Path, value_col: str) -> list[tuple[int, str, str]]:
     file = str(path)
     rows = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        lines = fh.read().splitlines()
+    text = read_text(path, META.key)
+    lines = text.splitlines()
     if not lines:
         raise DataError("the file is empty", file=file, hint="download it again")
     header = [h.strip() for h in lines[0].split("\t")]
@@ -76,7 +78,7 @@ def _read_tab(path: Path, value_col: str) -> list[tuple[int, str, str]]:
             raise DataError(f"the line has {len(parts)} tab-separated fields, expected 2", file=file, row=i,
                             hint="the file may be truncated; download it again")
         code, value = parts[0].strip(), parts[1].strip()
-        if not (code.isdigit() and 2 <= len(code) <= 4):
+        if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 4):
             raise DataError(f"CAMEO code {code!r} is not 2–4 digits", file=file, row=i, field="CAMEOEVENTCODE",
                             hint="codes keep their leading zeros, e.g. 010")
         if code in seen:
@@ -86,13 +88,33 @@ def _read_tab(path: Path, value_col: str) -> list[tuple[int, str, str]]:
         rows.append((i, code, value))
     if not rows:
         raise DataError("the file has no codes", file=file, hint="the file may be truncated; download it again")
-    return rows
+    return rows, text
+
+
+def _check_complete(rows: list[tuple[int, str, str]], text: str, file: str, value_col: str) -> None:
+    """A truncated lookup file lacks the last root codes, or ends inside its last line."""
+    roots = {code[:2] for _, code, _ in rows}
+    missing = [r for r in ROOT_CODES if r not in roots]
+    if missing:
+        raise DataError(
+            f"the file lacks the CAMEO root code(s) {', '.join(missing)} (CAMEO has 20, 01–20)", file=file,
+            row=rows[-1][0], field="CAMEOEVENTCODE", hint="the file is incomplete or truncated; download it again",
+        )
+    if not text.endswith(("\n", "\r")):
+        line, code, value = rows[-1]
+        if looks_cut(value, [r[2] for r in rows[:-1]]):
+            raise DataError(f"the file ends in the middle of its last line ({value!r} is shorter than any other "
+                            "value): it was cut off", file=file, row=line, field=value_col,
+                            hint="the file is truncated: download it again")
+        note("the file does not end with a line break; if it was cut off, its last line may be incomplete",
+             file=file, row=line)
 
 
 def read_eventcodes(path: str | Path) -> pl.DataFrame:
     """``CAMEO.eventcodes.txt`` → code, description, root_code, level (2, 3 or 4 digits)."""
     p = existing_file(path, META.key)
-    rows = _read_tab(p, "EVENTDESCRIPTION")
+    rows, text = _read_tab(p, "EVENTDESCRIPTION")
+    _check_complete(rows, text, str(p), "EVENTDESCRIPTION")
     return pl.DataFrame(
         {"code": [r[1] for r in rows], "description": [r[2] for r in rows],
          "root_code": [r[1][:2] for r in rows], "level": [len(r[1]) for r in rows]},
@@ -103,7 +125,7 @@ def read_eventcodes(path: str | Path) -> pl.DataFrame:
 def read_goldstein(path: str | Path) -> pl.DataFrame:
     """``CAMEO.goldsteinscale.txt`` → code, goldstein (−10 … +10)."""
     p = existing_file(path, META.key)
-    rows = _read_tab(p, "GOLDSTEINSCALE")
+    rows, text = _read_tab(p, "GOLDSTEINSCALE")
     vals = []
     for line, code, v in rows:
         try:
@@ -111,9 +133,10 @@ def read_goldstein(path: str | Path) -> pl.DataFrame:
         except ValueError:
             raise DataError(f"Goldstein score {v!r} is not a number", file=str(p), row=line,
                             field="GOLDSTEINSCALE") from None
-        if not -10 <= x <= 10:
+        if not -10 <= x <= 10:  # also refuses NaN
             raise DataError(f"Goldstein score {x} is outside [-10, 10]", file=str(p), row=line, field="GOLDSTEINSCALE")
         vals.append(x)
+    _check_complete(rows, text, str(p), "GOLDSTEINSCALE")
     return pl.DataFrame({"code": [r[1] for r in rows], "goldstein": vals},
                         schema={"code": pl.String, "goldstein": pl.Float64})
 
@@ -132,7 +155,7 @@ def read(path: str | Path) -> dict[str, pl.DataFrame]:
                             hint="`multivector data fetch cameo` downloads them")
         return out
     p = existing_file(p, META.key)
-    first = p.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+    first = read_text(p, META.key).split("\n", 1)[0]
     if "GOLDSTEINSCALE" in first:
         return {"goldstein_scale": read_goldstein(p)}
     return {"cameo_eventcodes": read_eventcodes(p)}

@@ -13,13 +13,14 @@ Partners that are not countries (World ``W00``, "Areas, nes" …) are left out.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
 
 from multivector.errors import DataError, UnknownCountryError
-from multivector.sources.base import SourceMeta, existing_file, year_span
+from multivector.sources.base import THIS_YEAR, SourceMeta, existing_file, read_json, year_span
 from multivector.sources.facts import iso3_codes, suggest_iso3
 
 META = SourceMeta(
@@ -84,14 +85,35 @@ def _num(rec: dict, key: str, *, file: str, row: int, integral: bool, required: 
         raise DataError(f"value {v!r} is not a number", file=file, row=row, field=key)
     try:
         x = float(v)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise DataError(f"value {v!r} is not a number", file=file, row=row, field=key,
                         hint="Comtrade codes and values are numbers; the record is damaged") from None
+    if not math.isfinite(x):
+        raise DataError(f"value {v!r} is not a finite number", file=file, row=row, field=key,
+                        hint="the record is damaged; download the response again")
     if integral:
         if x != int(x):
             raise DataError(f"value {v!r} should be a whole number", file=file, row=row, field=key)
+        if abs(x) >= 2**31:
+            raise DataError(f"value {v!r} is too large for a code or year", file=file, row=row, field=key,
+                            hint="the record is damaged; download the response again")
         return int(x)
     return x
+
+
+def _code(rec: dict, key: str, *, file: str, row: int, required: bool) -> str | None:
+    """A text code (flowCode, cmdCode, ISO3): a non-empty string or number, in upper case — never
+    the text "None" for a JSON null."""
+    v = rec.get(key)
+    if v is None or (isinstance(v, str) and not v.strip()):
+        if required:
+            raise DataError("value is missing", file=file, row=row, field=key,
+                            hint="the record is incomplete; download the response again")
+        return None
+    if isinstance(v, bool) or not isinstance(v, (str, int)):
+        raise DataError(f"value {v!r} is not a code", file=file, row=row, field=key,
+                        hint="the record is damaged; download the response again")
+    return str(v).strip().upper()
 
 
 def read(path: str | Path) -> pl.DataFrame:
@@ -101,13 +123,7 @@ def read(path: str | Path) -> pl.DataFrame:
     """
     p = existing_file(path, META.key)
     file = str(p)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); the file may be truncated",
-            file=file, hint="download the response again (`multivector data fetch comtrade`)",
-        ) from None
+    doc = read_json(p, META.key)
     if not isinstance(doc, dict) or "data" not in doc:
         raise DataError("not a Comtrade+ API response: no 'data' list", file=file, field="data",
                         hint="save the API's JSON answer unchanged")
@@ -136,20 +152,30 @@ def read(path: str | Path) -> pl.DataFrame:
         out = {
             "year": _num(rec, "refYear", file=file, row=i, integral=True, required=True),
             "reporter_code": _num(rec, "reporterCode", file=file, row=i, integral=True, required=True),
-            "reporter_iso3": (rec.get("reporterISO") or "").strip() or None,
+            "reporter_iso3": _code(rec, "reporterISO", file=file, row=i, required=False),
             "partner_code": _num(rec, "partnerCode", file=file, row=i, integral=True, required=True),
-            "partner_iso3": (rec.get("partnerISO") or "").strip() or None,
-            "flow": str(rec["flowCode"]).strip(),
-            "cmd_code": str(rec["cmdCode"]).strip(),
+            "partner_iso3": _code(rec, "partnerISO", file=file, row=i, required=False),
+            "flow": _code(rec, "flowCode", file=file, row=i, required=True),
+            "cmd_code": _code(rec, "cmdCode", file=file, row=i, required=True),
             "partner2_code": _num(rec, "partner2Code", file=file, row=i, integral=True, required=False),
-            "customs_code": rec.get("customsCode"),
+            "customs_code": _code(rec, "customsCode", file=file, row=i, required=False),
             "mot_code": _num(rec, "motCode", file=file, row=i, integral=True, required=False),
-            "classification": rec.get("classificationCode"),
+            "classification": _code(rec, "classificationCode", file=file, row=i, required=False),
             "value_usd": _num(rec, "primaryValue", file=file, row=i, integral=False, required=False),
             "cif_usd": _num(rec, "cifvalue", file=file, row=i, integral=False, required=False),
             "fob_usd": _num(rec, "fobvalue", file=file, row=i, integral=False, required=False),
             "is_reported": rec.get("isReported"),
         }
+        if out["is_reported"] is not None and not isinstance(out["is_reported"], bool):
+            raise DataError(f"isReported {out['is_reported']!r} is not true or false", file=file, row=i,
+                            field="isReported", hint="the record is damaged; download the response again")
+        if not META.coverage[0] <= out["year"] <= THIS_YEAR:
+            raise DataError(f"year {out['year']} is outside the years Comtrade can hold ({META.coverage[0]}–{THIS_YEAR})",
+                            file=file, row=i, field="refYear", hint="the record is damaged; download the response again")
+        for field, code in (("reporterCode", out["reporter_code"]), ("partnerCode", out["partner_code"])):
+            if not 0 <= code <= 999:
+                raise DataError(f"{field} {code} is not a Comtrade country code (0–999)", file=file, row=i,
+                                field=field, hint="the record is damaged; download the response again")
         if out["reporter_iso3"] not in known:
             near = suggest_iso3(out["reporter_iso3"] or "")
             raise DataError(
@@ -157,8 +183,10 @@ def read(path: str | Path) -> pl.DataFrame:
                 + (f" (did you mean {', '.join(near)}?)" if near else ""),
                 file=file, row=i, field="reporterISO", hint="reporters must be countries with an ISO3 code",
             )
-        if out["value_usd"] is not None and out["value_usd"] < 0:
-            raise DataError(f"trade value {out['value_usd']} is negative", file=file, row=i, field="primaryValue")
+        for field, col in (("primaryValue", "value_usd"), ("cifvalue", "cif_usd"), ("fobvalue", "fob_usd")):
+            if out[col] is not None and out[col] < 0:
+                raise DataError(f"trade value {out[col]} is negative: trade cannot be below 0", file=file, row=i,
+                                field=field, hint="the record is damaged; download the response again")
         key = (out["year"], out["reporter_code"], out["partner_code"], out["flow"], out["cmd_code"],
                out["partner2_code"], out["customs_code"], out["mot_code"])
         if key in seen:

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, unordered_pairs
+from multivector.sources.base import PEACESCIENCER_RAW, THIS_YEAR, SourceMeta, fetch_files, read_table, unordered_pairs
 
 META = SourceMeta(
     key="cow_contiguity",
@@ -43,17 +43,35 @@ META = SourceMeta(
 
 def read(path: str | Path) -> pl.DataFrame:
     """peacesciencer's ``cow_contdir.rda`` (ccode1, ccode2, conttype, stdate, enddate)."""
-    df = read_table(path, META.key, int_cols=["ccode1", "ccode2", "conttype"], str_cols=["stdate", "enddate"])
-    check_range(df, "conttype", 0, 5, path)
-    out = df.with_columns(
-        pl.col("stdate").str.slice(0, 4).cast(pl.Int32, strict=False).alias("start_year"),
-        pl.col("enddate").str.slice(0, 4).cast(pl.Int32, strict=False).alias("end_year"),
+    df = read_table(
+        path, META.key, int_cols=["ccode1", "ccode2", "conttype"], str_cols=["stdate", "enddate"],
+        not_null=["conttype"], codes=["ccode1", "ccode2"], ranges={"conttype": (0, 5)}, keep_row=True,
     )
-    bad = out["start_year"].is_null() | out["end_year"].is_null()
-    if bad.any():
-        i = int(bad.arg_true()[0])
-        raise DataError("start or end date is not a date (expected YYYY-MM-DD)", file=str(path), row=i + 1, field="stdate")
-    return out.select("ccode1", "ccode2", "conttype", "start_year", "end_year")
+    out = df.with_columns(
+        pl.col("stdate").str.strip_chars().str.to_date("%Y-%m-%d", strict=False).alias("_start"),
+        pl.col("enddate").str.strip_chars().str.to_date("%Y-%m-%d", strict=False).alias("_end"),
+    )
+    for col, parsed in (("stdate", "_start"), ("enddate", "_end")):
+        bad = out[parsed].is_null()
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(f"{out[col][i]!r} is not a date (expected YYYY-MM-DD)", file=str(path),
+                            row=int(out["_row"][i]), field=col, hint="the file may be damaged; get it again")
+    out = out.with_columns(pl.col("_start").dt.year().alias("start_year"), pl.col("_end").dt.year().alias("end_year"))
+    for col, field in (("start_year", "stdate"), ("end_year", "enddate")):
+        bad = ~out[col].is_between(META.coverage[0], THIS_YEAR)
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(f"year {out[col][i]} is outside the years this source can hold "
+                            f"({META.coverage[0]}–{THIS_YEAR})", file=str(path), row=int(out["_row"][i]), field=field,
+                            hint="the file may be damaged or its columns shifted")
+    backwards = out["_end"] < out["_start"]
+    if backwards.any():
+        i = int(backwards.arg_true()[0])
+        raise DataError(f"the spell ends ({out['enddate'][i]}) before it starts ({out['stdate'][i]})",
+                        file=str(path), row=int(out["_row"][i]), field="enddate",
+                        hint="swap the dates or fix the row; the file may be damaged")
+    return out.select("ccode1", "ccode2", "conttype", pl.col("start_year").cast(pl.Int32), pl.col("end_year").cast(pl.Int32))
 
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table, unordered_pairs
+from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table, unordered_pairs
 
 META = SourceMeta(
     key="cow_distance",
@@ -36,9 +36,11 @@ META = SourceMeta(
 
 def read(path: str | Path) -> pl.DataFrame:
     """peacesciencer's ``cow_mindist.rda`` (ccode1, ccode2, year, mindist in km)."""
-    df = read_table(path, META.key, int_cols=["ccode1", "ccode2", "year"], float_cols=["mindist"], key=["ccode1", "ccode2", "year"])
-    check_range(df, "mindist", 0.0, 21000.0, path)
-    return df
+    return read_table(
+        path, META.key, int_cols=["ccode1", "ccode2", "year"], float_cols=["mindist"], key=["ccode1", "ccode2", "year"],
+        codes=["ccode1", "ccode2"], years={"year": META.coverage[0]}, not_null=["mindist"],
+        ranges={"mindist": (0.0, 21000.0)},  # no two points on Earth are further apart than ~20,000 km
+    )
 
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:

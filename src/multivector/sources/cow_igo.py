@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table, unordered_pairs
+from multivector.sources.base import COW_MISSING, PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table, unordered_pairs
 
 META = SourceMeta(
     key="cow_igo",
@@ -36,7 +36,11 @@ META = SourceMeta(
 
 def read(path: str | Path) -> pl.DataFrame:
     """peacesciencer's ``cow_igo_ndy.rda`` (ccode1, ccode2, year, dyadigos)."""
-    return read_table(path, META.key, int_cols=["ccode1", "ccode2", "year", "dyadigos"], key=["ccode1", "ccode2", "year"])
+    return read_table(
+        path, META.key, int_cols=["ccode1", "ccode2", "year", "dyadigos"], key=["ccode1", "ccode2", "year"],
+        codes=["ccode1", "ccode2"], years={"year": META.coverage[0]}, na_codes={COW_MISSING: ["dyadigos"]},
+        ranges={"dyadigos": (0, None)},
+    )
 
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from multivector.sources.base import PEACESCIENCER_RAW, SourceMeta, fetch_files, check_range, read_table
+from multivector.sources.base import COW_MISSING, PEACESCIENCER_RAW, SourceMeta, fetch_files, read_table
 
 COLS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
 
@@ -36,9 +36,13 @@ META = SourceMeta(
 
 
 def read(path: str | Path) -> pl.DataFrame:
-    df = read_table(path, META.key, int_cols=["ccode", "year"], float_cols=list(COLS), key=["ccode", "year"])
-    check_range(df, "cinc", 0.0, 1.0, path)
-    return df
+    """peacesciencer's ``cow_nmc.rda`` or the COW CSV (``NMC-60-abridged.csv``, where −9 means missing:
+    stored as null, with a note)."""
+    return read_table(
+        path, META.key, int_cols=["ccode", "year"], float_cols=list(COLS), key=["ccode", "year"],
+        codes=["ccode"], years={"year": META.coverage[0]}, na_codes={COW_MISSING: list(COLS)},
+        ranges={**{c: (0, None) for c in COLS}, "cinc": (0.0, 1.0)},
+    )
 
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:

@@ -15,13 +15,18 @@ Reads ``cow_states`` / ``gw_states`` as shipped with the R package peacesciencer
 
 from __future__ import annotations
 
+import datetime
 import logging
 from pathlib import Path
 
 import polars as pl
 
+from multivector.errors import DataError
 from multivector.sources.base import (
     PEACESCIENCER_RAW,
+    check_range,
+    check_years,
+    read_csv_frame,
     fetch_files,
     SourceMeta,
     check_not_empty,
@@ -108,7 +113,7 @@ def read(path: str | Path) -> pl.DataFrame:
     """Read the COW state list (peacesciencer's ``cow_states.rda`` or the COW ``states2016.csv``)."""
     p = existing_file(path, META.key)
     if p.suffix.lower() == ".csv":
-        df = pl.read_csv(p, infer_schema=False)
+        df = read_csv_frame(p, META.key)
         offset = 2
     else:
         df = to_polars(read_rdata(p, None, META.key))
@@ -118,6 +123,7 @@ def read(path: str | Path) -> pl.DataFrame:
     require_columns(df, ["stmonth", "stday", "endmonth", "endday"], p)
     cols = ["ccode", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"]
     df = cast_numeric(df, cols, p, pl.Int32, integral=True, allow_null=False, row_offset=offset)
+    _check_spells(df, p, offset)
     return df.select(
         pl.col("ccode"),
         pl.col("stateabb").cast(pl.String),
@@ -127,6 +133,36 @@ def read(path: str | Path) -> pl.DataFrame:
         pl.col("endyear").alias("end_year"),
         pl.date(pl.col("endyear"), pl.col("endmonth"), pl.col("endday")).alias("end_date"),
     )
+
+
+def _check_spells(df: pl.DataFrame, p: Path, offset: int) -> None:
+    """State codes of at most three digits, text names, real dates from 1816 to this year, and
+    spells that do not end before they start."""
+    file = str(p)
+    check_range(df, "ccode", 1, 999, p, offset,
+                hint="COW state codes are whole numbers from 2 (United States) to 990 (Samoa); the file may be damaged")
+    for col in ("stateabb", "statenme"):
+        text = df[col].cast(pl.String).str.strip_chars()
+        bad = text.is_null() | (text == "")
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError("value is missing", file=file, row=i + offset, field=col, hint="every state needs a name and abbreviation")
+    for y in ("styear", "endyear"):
+        check_years(df, y, 1816, p, offset)
+    for m in ("stmonth", "endmonth"):
+        check_range(df, m, 1, 12, p, offset, hint="months are 1–12")
+    def day(y: int, m: int, d: int, row: int, field: str) -> datetime.date:
+        try:
+            return datetime.date(y, m, d)
+        except ValueError:
+            raise DataError(f"{y}-{m:02d}-{d:02d} is not a calendar date", file=file, row=row, field=field) from None
+
+    cols = ["styear", "stmonth", "stday", "endyear", "endmonth", "endday"]
+    for i, (sy, sm, sd, ey, em, ed) in enumerate(df.select(cols).iter_rows(), start=offset):
+        start, end = day(sy, sm, sd, i, "stday"), day(ey, em, ed, i, "endday")
+        if end < start:
+            raise DataError(f"the membership spell ends ({end}) before it starts ({start})", file=file, row=i,
+                            field="endyear", hint="swap the dates or fix the row")
 
 
 def _assign_iso(df: pl.DataFrame, code_col: str) -> pl.DataFrame:
@@ -230,13 +266,29 @@ def read_gw(path: str | Path) -> pl.DataFrame:
     check_not_empty(df, p)
     require_columns(df, ["gwcode", "stateabb", "statename", "startdate", "enddate"], p)
     df = cast_numeric(df, ["gwcode"], p, pl.Int32, integral=True, allow_null=False)
-    return df.select(
+    check_range(df, "gwcode", 1, 999, p, hint="Gleditsch–Ward codes are whole numbers from 2 to 990")
+    out = df.select(
         pl.col("gwcode"),
         pl.col("stateabb").cast(pl.String),
         pl.col("statename").cast(pl.String).alias("name"),
-        pl.col("startdate").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("start_year"),
-        pl.col("enddate").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("end_year"),
+        pl.col("startdate").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("_start"),
+        pl.col("enddate").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("_end"),
     )
+    for col, field in (("_start", "startdate"), ("_end", "enddate")):
+        bad = out[col].is_null()
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(f"{df[field][i]!r} is not a date (YYYY-MM-DD)", file=str(p), row=i + 1, field=field)
+    out = out.with_columns(pl.col("_start").dt.year().cast(pl.Int32).alias("start_year"),
+                           pl.col("_end").dt.year().cast(pl.Int32).alias("end_year"))
+    check_years(out, "start_year", 1816, p)
+    check_years(out, "end_year", 1816, p)
+    backwards = out["_end"] < out["_start"]
+    if backwards.any():
+        i = int(backwards.arg_true()[0])
+        raise DataError(f"the spell ends ({out['_end'][i]}) before it starts ({out['_start'][i]})", file=str(p),
+                        row=i + 1, field="enddate", hint="swap the dates or fix the row")
+    return out.drop("_start", "_end")
 
 
 def derive_gw(df: pl.DataFrame) -> dict[str, pl.DataFrame]:

@@ -19,6 +19,8 @@ but is neither a known ISO3 code nor a group is an error.
 from __future__ import annotations
 
 import csv
+import io
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta
+from multivector.sources.base import THIS_YEAR, SourceMeta, check_web_url, decode_text, looks_cut, note, read_bytes
 
 META = SourceMeta(
     key="reported_trade",
@@ -160,16 +162,20 @@ def suggest_iso3(code: str, n: int = 3) -> list[str]:
     return (one_off + rest)[:n]
 
 
-def check_country_cell(value: str, *, file: str, row: int, field: str, allow_labels: bool = True) -> None:
-    """Check a country/partner cell; raise DataError if a code-like token is unknown."""
-    for token in value.split(";"):
-        token = re.sub(r"\s*\(.*\)\s*$", "", token).strip()
+def check_country_cell(value: str, *, file: str, row: int, field: str, allow_labels: bool = True) -> str:
+    """Check a country/partner cell and return it with its codes in upper case (``chn`` → ``CHN``:
+    codes are matched case-insensitively); raise DataError if a code-like token is unknown."""
+    out = []
+    for piece in value.split(";"):
+        token = re.sub(r"\s*\(.*\)\s*$", "", piece).strip()
         if not token:
             raise DataError("empty country code in a ';'-separated list", file=file, row=row, field=field)
-        if _CODE_LIKE.match(token):
-            if is_known_iso3(token) or is_group_label(token):
-                continue
-            near = suggest_iso3(token)
+        up = token.upper()
+        if _CODE_LIKE.match(up) and (is_known_iso3(up) or is_group_label(up)):
+            out.append(piece.strip().replace(token, up, 1))
+            continue
+        if _CODE_LIKE.match(token) or (not allow_labels and _CODE_LIKE.match(up)):
+            near = suggest_iso3(up)
             raise DataError(
                 f"unknown country code {token!r}" + (f" (did you mean {', '.join(near)}?)" if near else ""),
                 file=file,
@@ -182,6 +188,8 @@ def check_country_cell(value: str, *, file: str, row: int, field: str, allow_lab
                 f"{token!r} is not an ISO3 country code", file=file, row=row, field=field,
                 hint="use ISO 3166-1 alpha-3 codes such as KAZ or CHN, separated by ';'",
             )
+        out.append(piece.strip())
+    return ";".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,56 +201,69 @@ def read_csv_records(
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Read a small CSV with a header; return (header, [(line number, record)]).
 
-    Rows with the wrong number of fields, a missing or renamed column, or a broken quote raise
-    DataError naming the file and line.
+    Refused with a DataError naming the file and line: an empty file, bytes that are not UTF-8
+    (with their offset), rows with the wrong number of fields, a missing or renamed column, a
+    broken quote, and a last line that was cut off (see :func:`~multivector.sources.base.looks_cut`).
     """
     aliases = aliases or {}
     file = str(path)
+    text = decode_text(read_bytes(path), path)
     records: list[tuple[int, dict[str, str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh, strict=True)
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise DataError("the file is empty", file=file, hint="the file may be truncated; get it again") from None
-            header = [aliases.get(h.strip(), h.strip()) for h in header]
-            import difflib
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataError("the file is empty", file=file, hint="the file may be truncated; get it again") from None
+        header = [aliases.get(h.strip(), h.strip()) for h in header]
+        import difflib
 
-            missing = [c for c in required if c not in header]
-            if missing:
-                near = [f"'{m}' (found '{difflib.get_close_matches(m, header, n=1)[0]}')"
-                        for m in missing if difflib.get_close_matches(m, header, n=1)]
-                raise DataError(
-                    f"missing column(s) {', '.join(repr(m) for m in missing)}; the header has {', '.join(header)}",
-                    file=file, row=1, field=missing[0],
-                    hint=("renamed column? " + ", ".join(near) + "; " if near else "")
-                    + f"the header must name {', '.join(required)}",
-                )
+        missing = [c for c in required if c not in header]
+        if missing:
+            near = [f"'{m}' (found '{difflib.get_close_matches(m, header, n=1)[0]}')"
+                    for m in missing if difflib.get_close_matches(m, header, n=1)]
+            raise DataError(
+                f"missing column(s) {', '.join(repr(m) for m in missing)}; the header has {', '.join(header)}",
+                file=file, row=1, field=missing[0],
+                hint=("renamed column? " + ", ".join(near) + "; " if near else "")
+                + f"the header must name {', '.join(required)}",
+            )
+        start = reader.line_num + 1
+        for row in reader:
+            line = start
             start = reader.line_num + 1
-            for row in reader:
-                line = start
-                start = reader.line_num + 1
-                if not row or all(not c.strip() for c in row):
-                    continue
-                if len(row) != len(header):
-                    raise DataError(
-                        f"the row has {len(row)} fields but the header has {len(header)}",
-                        file=file, row=line,
-                        hint="the file may be truncated or a field holds an unquoted comma; "
-                        "quote fields that contain commas, or get the file again",
-                    )
-                records.append((line, dict(zip(header, (c.strip() for c in row)))))
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) != len(header):
+                cut = start > text.count("\n") + 1 and not text.endswith(("\n", "\r"))
+                raise DataError(
+                    f"the row has {len(row)} fields but the header has {len(header)}"
+                    + ("; the file ends in the middle of this line: it was cut off" if cut else ""),
+                    file=file, row=line,
+                    hint="the file is truncated: get it again" if cut else
+                    "the file may be truncated or a field holds an unquoted comma; "
+                    "quote fields that contain commas, or get the file again",
+                )
+            records.append((line, dict(zip(header, (c.strip() for c in row)))))
     except csv.Error as exc:
         raise DataError(
             f"the CSV cannot be parsed ({exc}); a quote may be unclosed or the file truncated",
-            file=file, row=reader.line_num if "reader" in locals() else None,
+            file=file, row=reader.line_num,
             hint="check the quotes on that line, or get the file again",
         ) from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"the file is not UTF-8 text ({exc.reason})", file=file, hint="save it as UTF-8 CSV") from None
     if not records:
         raise DataError("the file has no data rows", file=file, hint="the file may be truncated; get it again")
+    if not text.endswith(("\n", "\r")):
+        line, last = records[-1]
+        col = header[-1]
+        if looks_cut(last.get(col), [r.get(col) for _, r in records[:-1]]):
+            raise DataError(
+                f"the file ends in the middle of its last line (no line break, and its '{col}' value "
+                f"{last.get(col)!r} is shorter than any other): it was cut off",
+                file=file, row=line, field=col, hint="the file is truncated: get it again",
+            )
+        note("the file does not end with a line break; if it was cut off, its last line may be incomplete — "
+             "check it", file=file, row=line)
     return header, records
 
 
@@ -269,9 +290,39 @@ def parse_number(value: str, *, file: str, row: int, field: str, lo: float | Non
             hint="write plain numbers (e.g. 31.4), leave the cell empty when the page gives none, "
             "and put qualifiers such as 'over' in the note",
         ) from None
+    if not math.isfinite(x):
+        raise DataError(f"value {value!r} is not a finite number", file=file, row=row, field=field,
+                        hint="write a plain number, or leave the cell empty when the page gives none")
+    if lo == 0 and hi is None and x < 0:
+        raise DataError(f"value {x} is negative: this quantity cannot be below 0", file=file, row=row, field=field,
+                        hint="a net flow that can be negative needs a flow name such as fdi_inflow or net_…")
     if (lo is not None and x < lo) or (hi is not None and x > hi):
         raise DataError(f"value {x} is outside [{lo}, {hi}]", file=file, row=row, field=field)
     return x
+
+
+#: flows that may be negative (net flows); every other figure is a quantity ≥ 0
+NET_FLOWS = frozenset({"fdi_inflow", "fdi_outflow", "fdi_net", "trade_balance", "balance"})
+#: a figure's year (or the years of a range) must lie here: from 1900 to ten years ahead (targets)
+YEARS = (1900, THIS_YEAR + 10)
+
+
+def _check_year_label(ylab: str, *, file: str, line: int) -> int | None:
+    """The year of a ``year`` cell (None for a range or an empty cell), checked."""
+    years = [int(y) for y in re.findall(r"\d{4}", ylab)]
+    if not (_YEAR.match(ylab) or _YEAR_RANGE.match(ylab) or not ylab):
+        raise DataError(
+            f"year {ylab!r} is not a year", file=file, row=line, field="year",
+            hint="write a four-digit year (2023), a range (1991-2000) or leave it empty if the page gives none",
+        )
+    for y in years:
+        if not YEARS[0] <= y <= YEARS[1]:
+            raise DataError(f"year {y} is outside {YEARS[0]}–{YEARS[1]}", file=file, row=line, field="year",
+                            hint="write the four-digit year the page gives")
+    if len(years) == 2 and years[1] < years[0]:
+        raise DataError(f"the range {ylab!r} ends before it starts", file=file, row=line, field="year",
+                        hint="write the earlier year first, e.g. 2025-2029")
+    return years[0] if _YEAR.match(ylab) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,16 +337,7 @@ def read(path: str | Path) -> pl.DataFrame:
     seen: dict[tuple, int] = {}
     for line, r in records:
         ylab = r["year"]
-        year = None
-        if _YEAR.match(ylab):
-            year = int(ylab)
-            if not 1900 <= year <= 2100:
-                raise DataError(f"year {year} is implausible", file=file, row=line, field="year")
-        elif ylab and not _YEAR_RANGE.match(ylab):
-            raise DataError(
-                f"year {ylab!r} is not a year", file=file, row=line, field="year",
-                hint="write a four-digit year (2023), a range (1991-2000) or leave it empty if the page gives none",
-            )
+        year = _check_year_label(ylab, file=file, line=line)
         for col in ("reporter", "country", "partner", "flow", "source_url"):
             if not r[col]:
                 raise DataError("value is missing", file=file, row=line, field=col,
@@ -305,24 +347,24 @@ def read(path: str | Path) -> pl.DataFrame:
                 f"flow {r['flow']!r} is not a flow name", file=file, row=line, field="flow",
                 hint="use a lower-case name such as turnover, exports, imports, fdi_inflow, transit_tonnes",
             )
-        if not re.match(r"^https?://", r["source_url"]):
-            raise DataError(f"source_url {r['source_url']!r} is not a web address", file=file, row=line,
-                            field="source_url", hint="give the page the figure was taken from (http…)")
-        check_country_cell(r["country"], file=file, row=line, field="country")
-        check_country_cell(r["partner"], file=file, row=line, field="partner")
+        url = check_web_url(r["source_url"], file=file, row=line, field="source_url")
+        country = check_country_cell(r["country"], file=file, row=line, field="country")
+        partner = check_country_cell(r["partner"], file=file, row=line, field="partner")
+        net = r["flow"] in NET_FLOWS or r["flow"].startswith("net_")
         rec = {
             "year": year,
             "year_label": ylab or None,
             "period": r["period"] or None,
             "reporter": r["reporter"],
-            "country": r["country"],
-            "partner": r["partner"],
+            "country": country,
+            "partner": partner,
             "flow": r["flow"],
-            "value_usd_bn": parse_number(r["value_usd_bn"], file=file, row=line, field="value_usd_bn"),
+            "value_usd_bn": parse_number(r["value_usd_bn"], file=file, row=line, field="value_usd_bn",
+                                         lo=None if net else 0),
             "share_pct": parse_number(r["share_pct"], file=file, row=line, field="share_pct", lo=0, hi=100),
             "value_mt": parse_number(r["value_mt"], file=file, row=line, field="value_mt", lo=0),
             "note": r["note"] or None,
-            "source_url": r["source_url"],
+            "source_url": url,
             "line": line,
         }
         key = tuple(rec[k] for k in ("year_label", "period", "reporter", "country", "partner", "flow",

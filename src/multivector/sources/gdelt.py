@@ -29,7 +29,16 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, check_not_empty, download, existing_file, year_span
+from multivector.sources.base import (
+    THIS_YEAR,
+    SourceMeta,
+    check_not_empty,
+    decode_text,
+    download,
+    existing_file,
+    read_bytes,
+    year_span,
+)
 from multivector.sources.facts import iso3_codes
 
 META = SourceMeta(
@@ -106,6 +115,9 @@ SCHEMA["line"] = pl.Int64
 CAMEO_TO_ISO3 = {"ROM": "ROU", "TMP": "TLS", "ZAR": "COD"}
 
 _NA = {"", "NA", "NaN", "nan", "NULL"}
+#: GDELT's back files begin in 1979
+FIRST_YEAR = 1979
+_INT_LIMITS = {pl.Int8: 2**7, pl.Int32: 2**31, pl.Int64: 2**53}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,14 +135,12 @@ def _open_bytes(p: Path) -> tuple[bytes, str]:
                 return zf.read(names[0]), f"{p}!{names[0]}"
         except (zipfile.BadZipFile, EOFError) as exc:
             raise DataError(f"the zip archive is damaged ({exc})", file=str(p), hint="download it again") from None
-    return p.read_bytes(), str(p)
+    return read_bytes(p), str(p)
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+def _decode(data: bytes, file: str) -> str:
+    """GDELT files are UTF-8; other bytes are a DataError with their offset and line."""
+    return decode_text(data, file)
 
 
 def _wrong_count(file: str, line: int, n: int, expected: str) -> DataError:
@@ -234,12 +244,26 @@ def _cast(df: pl.DataFrame, file: str) -> pl.DataFrame:
                 f"value {df[c][i]!r} is not a number", file=file, row=int(df["line"][i]), field=c,
                 hint="the row is damaged; download the file again or delete the row",
             )
+    for c in targets:
+        nonfinite = (cast[c].is_nan() | cast[c].is_infinite()).fill_null(False)
+        if nonfinite.any():
+            i = int(nonfinite.arg_true()[0])
+            raise DataError(f"value {df[c][i]!r} is not a finite number", file=file, row=int(df["line"][i]), field=c,
+                            hint="the row is damaged; download the file again or delete the row")
     ints = [c for c, dt in targets.items() if dt != pl.Float64]
     frac = cast.select([(pl.col(c).is_not_null() & (pl.col(c) != pl.col(c).floor())).any().alias(c) for c in ints]).row(0)
     for c, f in zip(ints, frac):
         if f:
             i = int((cast[c] != cast[c].floor()).fill_null(False).arg_true()[0])
             raise DataError(f"value {df[c][i]!r} should be a whole number", file=file, row=int(df["line"][i]), field=c)
+    for c in ints:
+        limit = _INT_LIMITS[targets[c]]
+        big = (cast[c].abs() >= limit).fill_null(False)
+        if big.any():
+            i = int(big.arg_true()[0])
+            raise DataError(f"value {df[c][i]!r} is too large for this column (whole numbers up to {limit - 1:,})",
+                            file=file, row=int(df["line"][i]), field=c,
+                            hint="the row is damaged; download the file again or delete the row")
     return df.with_columns(cast.with_columns([pl.col(c).cast(targets[c]) for c in ints]))
 
 
@@ -251,6 +275,13 @@ def _validate(df: pl.DataFrame, file: str) -> None:
 
     first_bad(df["GLOBALEVENTID"].is_null(), "GLOBALEVENTID", "the event id is missing", "the row is damaged")
     first_bad(df["SQLDATE"].is_null(), "SQLDATE", "the event date is missing", "the row is damaged")
+    first_bad(~df["Year"].is_between(FIRST_YEAR, THIS_YEAR).fill_null(False), "Year",
+              f"year {{v!r}} is outside the years GDELT can hold ({FIRST_YEAR}–{THIS_YEAR})",
+              "the row is damaged or its columns shifted; download the file again")
+    month, day = (df["SQLDATE"] // 100) % 100, df["SQLDATE"] % 100
+    first_bad(~((df["SQLDATE"] // 10000).is_between(FIRST_YEAR, THIS_YEAR) & month.is_between(1, 12)
+                & day.is_between(1, 31)).fill_null(False),
+              "SQLDATE", "{v!r} is not a date YYYYMMDD from 1979 on", "the row is damaged; download the file again")
     first_bad(~df["QuadClass"].is_between(1, 4).fill_null(False), "QuadClass",
               "QuadClass {v!r} is not 1–4", "QuadClass must be 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
     first_bad(~df["GoldsteinScale"].is_between(-10, 10).fill_null(True), "GoldsteinScale",
@@ -298,9 +329,10 @@ def read(path: str | Path) -> pl.DataFrame:
         )
     if b"GLOBALEVENTID" in first:
         sep = "\t" if first.count(b"\t") > first.count(b",") else ","
-        version, cols, df = _read_with_header(_decode(data), file, sep)
+        version, cols, df = _read_with_header(_decode(data, file), file, sep)
         df = _clean(df)
     else:
+        _decode(data, file)  # checks the encoding; polars reads the bytes
         version, cols, df = _read_headerless_tsv(data, file)
     check_not_empty(df, file)
     df = _cast(df, file)

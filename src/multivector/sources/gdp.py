@@ -41,7 +41,12 @@ META = SourceMeta(
 
 
 def read(path: str | Path) -> pl.DataFrame:
-    return read_table(path, META.key, int_cols=["ccode", "year"], float_cols=["mrgdppc", "pwtrgdp", "pwtpop"], key=["ccode", "year"])
+    """isard's ``cw_gdppop.rda`` (or a CSV with the same columns). GDP and population cannot be negative."""
+    cols = ["mrgdppc", "pwtrgdp", "pwtpop"]
+    return read_table(
+        path, META.key, int_cols=["ccode", "year"], float_cols=cols, key=["ccode", "year"],
+        codes=["ccode"], years={"year": META.coverage[0]}, ranges={c: (0, None) for c in cols},
+    )
 
 
 def derive(df: pl.DataFrame) -> dict[str, pl.DataFrame]:

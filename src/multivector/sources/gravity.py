@@ -28,7 +28,9 @@ from multivector.sources.base import (
     check_not_empty,
     check_range,
     check_unique,
+    check_years,
     existing_file,
+    read_csv_frame,
     read_rdata,
     require_columns,
     to_polars,
@@ -70,6 +72,8 @@ META = SourceMeta(
     notes="The cross-section is one year (2006 as documented); flows in US$ million. Yotov flows in US$ (nominal).",
 )
 
+#: no trade flow of these data can be older than this (the IMF/UN trade statistics begin after 1945)
+FIRST_YEAR = 1948
 #: the year of the cross-section, as documented by the R package gravity
 CROSS_SECTION_YEAR = 2006
 OLD_CODES = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
@@ -88,8 +92,10 @@ YOTOV_SCHEMA = {
 }
 
 
-def _codes(df: pl.DataFrame, cols: list[str], file: str) -> pl.DataFrame:
-    df = df.with_columns([pl.col(c).cast(pl.String).str.strip_chars().replace(OLD_CODES) for c in cols])
+def _codes(df: pl.DataFrame, cols: list[str], file: str, offset: int = 1) -> pl.DataFrame:
+    """ISO3 codes, matched case-insensitively (``chn`` is CHN); old CEPII codes mapped."""
+    df = df.with_columns([pl.col(c).cast(pl.String).str.strip_chars().str.to_uppercase().replace(OLD_CODES)
+                          for c in cols])
     ok = list(iso3_codes() | WITHDRAWN)
     for c in cols:
         bad = ~df[c].is_in(ok).fill_null(False)
@@ -99,15 +105,15 @@ def _codes(df: pl.DataFrame, cols: list[str], file: str) -> pl.DataFrame:
             near = suggest_iso3(code or "")
             raise DataError(
                 f"unknown country code {code!r}" + (f" (did you mean {', '.join(near)}?)" if near else ""),
-                file=file, row=i + 1, field=c, hint="use ISO 3166-1 alpha-3 codes; fix the code or drop the row",
+                file=file, row=i + offset, field=c, hint="use ISO 3166-1 alpha-3 codes; fix the code or drop the row",
             )
     return df
 
 
-def _binary(df: pl.DataFrame, cols: list[str], file: str) -> pl.DataFrame:
-    df = cast_numeric(df, cols, file, pl.Float64, integral=True)
+def _binary(df: pl.DataFrame, cols: list[str], file: str, offset: int = 1) -> pl.DataFrame:
+    df = cast_numeric(df, cols, file, pl.Float64, integral=True, row_offset=offset)
     for c in cols:
-        check_range(df, c, 0, 1, file)
+        check_range(df, c, 0, 1, file, offset, hint="this column is 0 (no) or 1 (yes)")
     return df.with_columns([pl.col(c).cast(pl.Int8) for c in cols])
 
 
@@ -116,7 +122,7 @@ def read_cross_section(path: str | Path) -> pl.DataFrame:
     p = existing_file(path, META.key)
     file = str(p)
     if p.suffix.lower() == ".csv":
-        raw = pl.read_csv(p, infer_schema=False)
+        raw = read_csv_frame(p, META.key)
         offset = 2
     else:
         raw = to_polars(read_rdata(p, None, source=META.key))
@@ -126,10 +132,11 @@ def read_cross_section(path: str | Path) -> pl.DataFrame:
     df = cast_numeric(raw, ["distw", "gdp_o", "gdp_d", "flow"], file, pl.Float64, row_offset=offset)
     for c in ("distw", "gdp_o", "gdp_d", "flow"):
         check_range(df, c, 0, None, file, row_offset=offset)
-    df = _binary(df, ["rta", "contig", "comlang_off", "comcur"], file)
-    df = _codes(df, ["iso_o", "iso_d"], file)
+    df = _binary(df, ["rta", "contig", "comlang_off", "comcur"], file, offset)
+    df = _codes(df, ["iso_o", "iso_d"], file, offset)
     if "year" in df.columns:
         df = cast_numeric(df, ["year"], file, pl.Int32, integral=True, allow_null=False, row_offset=offset)
+        check_years(df, "year", FIRST_YEAR, file, offset)
     else:
         df = df.with_columns(year=pl.lit(CROSS_SECTION_YEAR, pl.Int32))
     check_unique(df, ["iso_o", "iso_d", "year"], file, row_offset=offset)
@@ -151,6 +158,7 @@ def read_yotov(path: str | Path) -> pl.DataFrame:
     require_columns(raw, YOTOV_COLUMNS, file)
     check_not_empty(raw, file)
     df = cast_numeric(raw, ["pair_id", "year"], file, pl.Int32, integral=True, allow_null=False)
+    check_years(df, "year", FIRST_YEAR, file)
     df = cast_numeric(df, ["trade", "DIST"], file, pl.Float64)
     check_range(df, "trade", 0, None, file)
     check_range(df, "DIST", 0, None, file)

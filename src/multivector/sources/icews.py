@@ -23,6 +23,7 @@ from multivector.sources.base import (
     check_not_empty,
     check_range,
     check_unique,
+    check_years,
     existing_file,
     read_rdata,
     require_columns,
@@ -53,6 +54,9 @@ META = SourceMeta(
     tables=("icews_dyad_year",),
     notes="Counts are events from i (source) to j (target).",
 )
+
+#: ICEWS events begin in 1995
+FIRST_YEAR = 1995
 
 QUADS = {"verbCoop": "verb_coop", "matlCoop": "matl_coop", "verbConf": "verb_conf", "matlConf": "matl_conf"}
 REQUIRED = ["i", "j", "year", *QUADS, "i_iso3c", "j_iso3c"]
@@ -99,11 +103,14 @@ def from_table(table, file: str) -> pl.DataFrame:
     check_not_empty(raw, file)
     df = raw.select(["i", "j", "i_iso3c", "j_iso3c", "year", *QUADS])
     df = cast_numeric(df, ["year"], file, pl.Int32, integral=True, allow_null=False)
+    check_years(df, "year", FIRST_YEAR, file)
     df = cast_numeric(df, list(QUADS), file, pl.Int64, integral=True, allow_null=True)
     for q in QUADS:
         check_range(df, q, 0, None, file)
     df = df.rename({"i_iso3c": "iso3_1", "j_iso3c": "iso3_2", **QUADS}).with_columns(
-        pl.col("iso3_1").cast(pl.String).str.strip_chars(), pl.col("iso3_2").cast(pl.String).str.strip_chars()
+        # codes are matched case-insensitively: "chn" is CHN
+        pl.col("iso3_1").cast(pl.String).str.strip_chars().str.to_uppercase(),
+        pl.col("iso3_2").cast(pl.String).str.strip_chars().str.to_uppercase(),
     )
     _check_iso3(df, "iso3_1", file)
     _check_iso3(df, "iso3_2", file)

@@ -29,9 +29,12 @@ import polars as pl
 
 from multivector.errors import DataError
 from multivector.sources.base import (
+    THIS_YEAR,
     SourceMeta,
     check_not_empty,
+    check_cow_codes,
     check_range,
+    check_years,
     check_unique,
     existing_file,
     fetch_files,
@@ -94,6 +97,12 @@ def _read_sessions(p: Path) -> pl.DataFrame:
         int_cols=["ccode", "session", "NVotes"],
         float_cols=["IdealPoint", "Q5%", "Q95%"],
         key=["ccode", "session"],
+        not_null=["IdealPoint"],
+        codes=["ccode"],
+        # session s is year 1945 + s: sessions run from 1 (1946) to this year's
+        ranges={"session": (1, THIS_YEAR - 1945), "NVotes": (0, None)},
+        # the published CSV is Latin-1 (country names such as "Côte d'Ivoire"); UTF-8 copies read too
+        encodings=("utf-8", "latin-1"),
     )
     return df.select(
         "ccode", (pl.col("session") + 1945).cast(pl.Int32).alias("year"),
@@ -131,8 +140,8 @@ def _read_dta(p: Path) -> pl.DataFrame:
         opt["idealpointall"].fill_nan(None).alias("idealpoint_all"),
         opt["idealpointlegacy"].fill_nan(None).alias("idealpoint_legacy"),
     )
-    check_range(out, "ccode", 1, 999, p)
-    check_range(out, "year", 1946, 2100, p)
+    out = check_cow_codes(out, ["ccode"], p)
+    check_years(out, "year", 1946, p)
     for c in ("idealpoint", "idealpoint_all", "idealpoint_legacy"):
         vals = out[c].drop_nulls()
         if vals.len() and not all(math.isfinite(x) for x in (vals.min(), vals.max())):

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta
+from multivector.sources.base import THIS_YEAR, SourceMeta, check_web_url
 from multivector.sources.facts import check_country_cell, existing_csv, read_csv_records
 
 META = SourceMeta(
@@ -58,6 +58,9 @@ SCHEMA = {
     "line": pl.Int32,
 }
 
+#: events from this year on (and up to five years ahead, for planned ones)
+FIRST_YEAR = 1800
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -70,6 +73,9 @@ def parse_date(text: str, *, file: str = "", row: int | None = None) -> tuple[in
             hint="write the date as precisely as the source gives it, e.g. 2023-05-18, 2023-05 or 2023",
         )
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    if not FIRST_YEAR <= y <= THIS_YEAR + 5:
+        raise DataError(f"year {y} in {text!r} is outside {FIRST_YEAR}–{THIS_YEAR + 5}", file=file or None, row=row,
+                        field="date", hint="write the date the source gives (planned events up to five years ahead)")
     month = int(mo) if mo else None
     day = int(d) if d else None
     if month is not None and not 1 <= month <= 12:
@@ -102,10 +108,10 @@ def read(path: str | Path) -> pl.DataFrame:
                 f"event type {r['event_type']!r} is not one of {', '.join(sorted(EVENT_TYPES))}",
                 file=file, row=line, field="event_type", hint="use one of the listed types",
             )
-        parties = [t.strip() for t in r["parties"].split(";") if t.strip()]
-        for t in parties:
-            check_country_cell(t, file=file, row=line, field="parties", allow_labels=False)
-        key = (r["date"], r["title"], r["source_url"])
+        parties = [check_country_cell(t.strip(), file=file, row=line, field="parties", allow_labels=False)
+                   for t in r["parties"].split(";") if t.strip()]
+        url = check_web_url(r["source_url"], file=file, row=line, field="source_url")
+        key = (r["date"], r["title"], url)
         if key in seen:
             raise DataError(
                 f"duplicate event: same date, title and source as line {seen[key]}",
@@ -115,7 +121,7 @@ def read(path: str | Path) -> pl.DataFrame:
         rows.append({
             "date": r["date"], "year": year, "month": month, "day": day, "event_type": etype,
             "title": r["title"], "parties": parties, "place": r["place"] or None,
-            "description": r["description"] or None, "source_url": r["source_url"], "line": line,
+            "description": r["description"] or None, "source_url": url, "line": line,
         })
     return pl.DataFrame(rows, schema=SCHEMA)
 

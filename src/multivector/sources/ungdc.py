@@ -20,7 +20,7 @@ returns three store tables (schemas in docs/text.md):
 ``speech_actor_year``
     the same measures for every speaker (ISO3 or ``EU``) and every actor it names, states *and*
     groups, institutions and initiatives (``EU``, ``NATO``, ``SCO``, ``UN``, ``BRI``, ``TITR`` …),
-    keyed by ``speaker``, ``partner``, ``year``; ``ccode1``/``ccode2`` where COW codes exist. The EU
+    keyed by ``speaker``, ``partner``, ``year`` (ISO3 or group codes; no COW codes). The EU
     as a partner is the EU as an actor (its name, "Brussels", its Commission and leaders).
 ``speeches``
     one row per speech: words, sentences, actors named, and framing and lens scores per 1,000
@@ -305,9 +305,12 @@ def tables_from_profiles(frame: pl.DataFrame, profs: list[dict]) -> dict[str, pl
         *[pl.col(c).cast(pl.Float32) for c in ("cooperation", "conflict", "partner", "threat", "cooperation_vs_conflict",
                                                "partner_vs_threat", "realist", "liberal", "constructivist")],
     )
-    speeches = _ccodes(speeches, "speaker", "ccode").sort(["speaker", "year"])
-    cols = ["speaker", "ccode", "year", "session"] + [c for c in speeches.columns if c not in ("speaker", "ccode", "year", "session")]
-    return {"speech_dyad_year": dyad, "speech_actor_year": actor, "speeches": speeches.select(cols)}
+    # keyed by the speaker's ISO3 code (the EU, Palestine and the Holy See have no COW code)
+    speeches = speeches.sort(["speaker", "year"])
+    cols = ["speaker", "year", "session"] + [c for c in speeches.columns if c not in ("speaker", "year", "session")]
+    # the actor table is keyed by ISO3/group codes (groups have no COW code): no ccode columns, so the
+    # store does not pack a COW join key for it
+    return {"speech_dyad_year": dyad, "speech_actor_year": actor.drop("ccode1", "ccode2"), "speeches": speeches.select(cols)}
 
 
 def derive(frame: pl.DataFrame, backend: str | None = None, workers: int | None = None, progress=None) -> dict[str, pl.DataFrame]:

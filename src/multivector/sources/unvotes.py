@@ -44,7 +44,9 @@ import polars as pl
 
 from multivector.errors import DataError
 from multivector.sources.base import (
+    THIS_YEAR,
     SourceMeta,
+    cast_numeric,
     check_unique,
     existing_file,
     read_table,
@@ -87,6 +89,8 @@ META = SourceMeta(
 )
 
 VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
+#: session s is year 1945 + s: from 1 (1946) to this year's; roll-call ids are positive
+SESSION_RANGES = {"session": (1, THIS_YEAR - 1945), "rcid": (1, None)}
 ISSUES = ("me", "nu", "di", "hr", "co", "ec")
 
 
@@ -134,19 +138,15 @@ def _read_unvotes_package(p: Path) -> pl.DataFrame:
             file=str(calls_path),
             hint="copy both files of the unvotes package into one folder and import that folder",
         )
-    calls = read_table(calls_path, META.key, int_cols=["rcid", "session"], str_cols=["importantvote", "date", "unres"], key=["rcid"])
+    calls = read_table(calls_path, META.key, int_cols=["rcid", "session"], str_cols=["importantvote", "date", "unres"],
+                       key=["rcid"], not_null=["session"], ranges=SESSION_RANGES)
     votes = raw.with_columns(pl.col("vote").cast(pl.String).str.to_lowercase())
     bad = ~votes["vote"].is_in(list(VOTE_CODES))
     if bad.any():
         i = int(bad.arg_true()[0])
         raise DataError(f"vote {votes['vote'][i]!r} is not yes, no or abstain", file=str(p), row=i + 1, field="vote")
-    rcid = votes["rcid"].cast(pl.Float64)
-    if rcid.is_null().any():
-        i = int(rcid.is_null().arg_true()[0])
-        raise DataError("rcid is missing or not a number", file=str(p), row=i + 1, field="rcid")
-    votes = votes.with_columns(
-        rcid.cast(pl.Int32).alias("rcid"), pl.col("vote").replace_strict(VOTE_CODES, return_dtype=pl.Int8)
-    )
+    votes = cast_numeric(votes, ["rcid"], p, pl.Int32, integral=True, allow_null=False)
+    votes = votes.with_columns(pl.col("vote").replace_strict(VOTE_CODES, return_dtype=pl.Int8))
     votes = votes.join(calls.select("rcid", "session", "importantvote", pl.col("unres").alias("symbol")), on="rcid", how="left")
     missing = votes["session"].is_null()
     if missing.any():
@@ -186,7 +186,8 @@ def _read_unvotes_package(p: Path) -> pl.DataFrame:
 
 def _read_voeten_raw(p: Path) -> pl.DataFrame:
     issue_cols = [c for c in ISSUES]
-    df = read_table(p, META.key, int_cols=["rcid", "session", "vote", "ccode"], str_cols=["importantvote", *issue_cols])
+    df = read_table(p, META.key, int_cols=["rcid", "session", "vote", "ccode"], str_cols=["importantvote", *issue_cols],
+                    not_null=["rcid", "session", "vote", "ccode"], codes=["ccode"], ranges=SESSION_RANGES)
     bad = ~df["vote"].is_in([1, 2, 3, 8, 9])
     if bad.any():
         i = int(bad.arg_true()[0])

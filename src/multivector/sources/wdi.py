@@ -21,13 +21,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import zipfile
 from pathlib import Path
 
 import polars as pl
 
 from multivector.errors import DataError
-from multivector.sources.base import SourceMeta, download, existing_file, year_span
+from multivector.sources.base import THIS_YEAR, SourceMeta, decode_text, download, existing_file, read_bytes, read_json, year_span
 from multivector.sources.facts import iso3_codes
 
 META = SourceMeta(
@@ -68,17 +69,27 @@ def _check_number(v, file: str, row: int, field: str) -> float | None:
     if isinstance(v, bool):
         raise DataError(f"value {v!r} is not a number", file=file, row=row, field=field)
     try:
-        return float(v)
-    except (TypeError, ValueError):
+        x = float(v)
+    except (TypeError, ValueError, OverflowError):
         raise DataError(f"value {v!r} is not a number", file=file, row=row, field=field,
                         hint="the record is damaged; download the data again") from None
+    if not math.isfinite(x):
+        raise DataError(f"value {v!r} is not a finite number", file=file, row=row, field=field,
+                        hint="the record is damaged; download the data again")
+    if x < 0:
+        raise DataError(f"value {x:g} is negative: GDP and population cannot be below 0", file=file, row=row,
+                        field=field, hint="the record is damaged; download the data again")
+    return x
 
 
 def _year(v, file: str, row: int, field: str) -> int:
     s = str(v).strip()
-    if not (s.isdigit() and len(s) == 4):
+    if not (s.isascii() and s.isdigit() and len(s) == 4):
         raise DataError(f"year {v!r} is not a four-digit year", file=file, row=row, field=field,
                         hint="annual WDI data is expected (date like 2019)")
+    if not META.coverage[0] <= int(s) <= THIS_YEAR:
+        raise DataError(f"year {s} is outside the years WDI can hold ({META.coverage[0]}–{THIS_YEAR})", file=file,
+                        row=row, field=field, hint="the file may be damaged; download the data again")
     return int(s)
 
 
@@ -89,11 +100,7 @@ def read_api_json(path: str | Path) -> pl.DataFrame:
     """
     p = existing_file(path, META.key)
     file = str(p)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON ({exc.msg} at line {exc.lineno}); the file may be truncated",
-                        file=file, hint="download it again (`multivector data fetch wdi`)") from None
+    doc = read_json(p, META.key)
     if isinstance(doc, list) and doc and isinstance(doc[0], dict) and "message" in doc[0]:
         msgs = "; ".join(str(m.get("value", m)) for m in doc[0]["message"])
         raise DataError(f"the World Bank API answered with an error: {msgs}", file=file,
@@ -118,8 +125,15 @@ def read_api_json(path: str | Path) -> pl.DataFrame:
             if k not in r:
                 raise DataError(f"the record has no field '{k}'", file=file, row=i, field=k,
                                 hint="is this a World Bank API v2 (format=json) response?")
-        ind = r["indicator"]["id"] if isinstance(r["indicator"], dict) else str(r["indicator"])
-        iso3 = (r.get("countryiso3code") or "").strip().upper()
+        ind = r["indicator"].get("id") if isinstance(r["indicator"], dict) else r["indicator"]
+        if not isinstance(ind, str) or not ind.strip():
+            raise DataError(f"indicator {r['indicator']!r} has no indicator code", file=file, row=i, field="indicator",
+                            hint="is this a World Bank API v2 (format=json) response?")
+        ind = ind.strip().upper()
+        iso3 = r.get("countryiso3code")
+        if iso3 is not None and not isinstance(iso3, str):
+            raise DataError(f"country code {iso3!r} is not text", file=file, row=i, field="countryiso3code")
+        iso3 = (iso3 or "").strip().upper()
         rec = {"iso3": iso3, "year": _year(r["date"], file, i, "date"), "indicator": ind,
                "value": _check_number(r["value"], file, i, "value")}
         key = (iso3, rec["year"], ind)
@@ -133,14 +147,21 @@ def read_api_json(path: str | Path) -> pl.DataFrame:
 
 def _bulk_text(p: Path) -> tuple[str, str]:
     if zipfile.is_zipfile(p):
-        with zipfile.ZipFile(p) as zf:
-            names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
-            pick = [n for n in names if n.split("/")[-1] in ("WDICSV.csv", "WDIData.csv")] or \
-                [n for n in names if n.split("/")[-1].startswith("API_")]
-            if not pick:
-                raise DataError("the zip holds no WDICSV.csv, WDIData.csv or API_*.csv", file=str(p))
-            return zf.read(pick[0]).decode("utf-8-sig"), f"{p}!{pick[0]}"
-    return p.read_bytes().decode("utf-8-sig"), str(p)
+        try:
+            with zipfile.ZipFile(p) as zf:
+                names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
+                pick = [n for n in names if n.split("/")[-1] in ("WDICSV.csv", "WDIData.csv")] or \
+                    [n for n in names if n.split("/")[-1].startswith("API_")]
+                if not pick:
+                    raise DataError("the zip holds no WDICSV.csv, WDIData.csv or API_*.csv", file=str(p))
+                data = zf.read(pick[0])
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise DataError(f"the zip archive is damaged ({exc})", file=str(p), hint="download it again") from None
+        name = f"{p}!{pick[0]}"
+        if not data:
+            raise DataError("the file is empty (0 bytes)", file=name, hint="download it again")
+        return decode_text(data, name), name
+    return decode_text(read_bytes(p), p), str(p)
 
 
 def read_bulk_csv(path: str | Path, indicators: tuple[str, ...] = (GDP, POP)) -> pl.DataFrame:
@@ -150,6 +171,14 @@ def read_bulk_csv(path: str | Path, indicators: tuple[str, ...] = (GDP, POP)) ->
     """
     p = existing_file(path, META.key)
     text, file = _bulk_text(p)
+    try:
+        return _parse_bulk(text, file, indicators)
+    except csv.Error as exc:
+        raise DataError(f"the CSV cannot be parsed ({exc})", file=file,
+                        hint="a quote may be unclosed or the file damaged; download it again") from None
+
+
+def _parse_bulk(text: str, file: str, indicators: tuple[str, ...]) -> pl.DataFrame:
     reader = csv.reader(io.StringIO(text))
     header = None
     for row in reader:
