@@ -7,6 +7,11 @@
 * :func:`trade_cost_shock` — per-country and per-pair % changes for % changes in bilateral trade
   costs on a solved :class:`GEBaseline` (the interface for the simulator and the corridor model).
 * :func:`baseline` — a solved baseline from any gravity cross-section (e.g. a Central Asia panel).
+* :func:`gravity_panel` — the Central Asia gravity panel from the store (trade by partner, GDP,
+  distance, dated agreements; domestic flows = GDP − exports): :mod:`multivector.econ.central_asia`.
+* :func:`central_asia_results` — the shipped Central Asia counterfactuals solved on one cached
+  baseline (:mod:`multivector.econ.applied`); :func:`trade_cost_elasticities` — what the simulator
+  and the corridor model read (:mod:`multivector.econ.elasticities`).
 
 Methods, formulas and citations: ``docs/econ.md``.
 """
@@ -31,10 +36,33 @@ from multivector.econ.scenario import (
 )
 
 __all__ = [
+    "central_asia_results", "gravity_panel", "trade_cost_elasticities",
     "Change", "Convergence", "EstimationError", "GEBaseline", "GEResult", "GravityEstimate", "NonConvergenceError",
     "Scenario", "baseline", "estimate", "estimate_example", "estimate_scenario", "from_dict", "ge", "list_examples",
     "load_scenario", "run_scenario", "solve", "trade_cost_shock",
 ]
+
+
+def gravity_panel(*args, **kwargs):
+    """The Central Asia gravity panel (see :func:`multivector.econ.central_asia.gravity_panel`)."""
+    from multivector.econ.central_asia import gravity_panel as _gp
+
+    return _gp(*args, **kwargs)
+
+
+def central_asia_results(store=None, **kwargs):
+    """The shipped Central Asia counterfactuals on one cached baseline
+    (see :func:`multivector.econ.applied.central_asia_results`)."""
+    from multivector.econ.applied import central_asia_results as _r
+
+    return _r(store, **kwargs)
+
+
+def trade_cost_elasticities(country: str = "KAZ", partners=None, **kwargs):
+    """Trade-cost elasticities of a middle power (see :func:`multivector.econ.elasticities.trade_cost_elasticities`)."""
+    from multivector.econ.elasticities import trade_cost_elasticities as _e
+
+    return _e(country, partners, **kwargs)
 
 
 def ge(scenario: str | Path | Scenario, data: str | Path | pd.DataFrame | None = None, **options) -> GEResult:

@@ -149,6 +149,8 @@ class GEResult:
     notes: list[str] = field(default_factory=list)
     solver: str = "GEPPML fixed point (Anderson, Larch & Yotov 2018)"
     changes: list[str] = field(default_factory=list)
+    change_details: list[dict[str, Any]] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
 
     def _pct(self, new: np.ndarray, old: np.ndarray) -> np.ndarray:
         """% change of the counterfactual against the baseline, or (effects="baseline") of the
@@ -222,6 +224,10 @@ class GEResult:
             "countries": self.countries_table(),
             "notes": list(b.notes) + list(self.notes),
         }
+        if self.change_details:
+            out["change_details"] = list(self.change_details)
+        if self.caveats:
+            out["caveats"] = list(self.caveats)
         if pairs:
             out["pairs"] = self.pairs_table()
         return out
