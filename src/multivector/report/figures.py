@@ -53,6 +53,8 @@ def make_figures(rep) -> dict[str, Any]:
                                          "Events per year (count)", colours, yrs, c, lab, hover_format=".0f")
     figs["trade"] = C.trade_chart(t["trade_reported"], colours, rep.country)
     figs["timeline"] = C.timeline_chart(t["timeline"], colours)
+    if "gravity" in t and t["gravity"].height:
+        figs["gravity"] = C.gravity_chart(t["gravity"], colours, rep.country)
     if "additive" in rep.hypotheses:
         figs["additive"] = C.additive_chart(rep.hypotheses["additive"].estimates, rep.focus or "")
     return figs
