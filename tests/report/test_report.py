@@ -104,7 +104,7 @@ def test_html_is_one_offline_file_with_plotly_embedded_once(kaz_html):
     assert html.count(plotly_js()[:200]) == 1  # the plotly.js bundle is embedded exactly once
     rest = html.replace(plotly_js(), "")
     assert "cdn." not in rest and "fonts.googleapis" not in rest
-    assert rest.count('class="plotly-graph-div"') == 11
+    assert rest.count('class="plotly-graph-div"') == 12  # 11 + the gravity counterfactuals (issue 10)
 
 
 def test_html_has_every_section_and_states_coverage_gaps(kaz, kaz_html):
