@@ -336,3 +336,25 @@ def test_the_report_step_says_when_a_country_is_outside_the_model(results):
     p = P._start("MNG", ["CHN", "RUS"], (2015, 2019), None, None, None)
     P.gravity_step(p)
     assert "gravity" not in p.tables and "rest of the world" in p.notes["gravity"][0]
+
+
+def test_sensitivity_sigma_moves_ge_not_estimates_and_no_domestic_flows_gives_estimates_only(results):
+    from multivector.econ.applied import sensitivity
+
+    rows = {r["variant"]: r for r in sensitivity("KAZ", ["sigma 5", "no domestic flows"])}
+    s5, nd = rows["sigma 5"], rows["no domestic flows"]
+    assert s5["EAEU_estimate"] == pytest.approx(results.coefficients["EAEU"]["estimate"], abs=1e-9)
+    main_tur = _with(results, "middle-corridor-cost-falls")["TUR"]["trade_change_pct"]
+    assert 0 < s5["corridor_TUR"] < main_tur                      # a smaller σ: trade reacts less to costs
+    assert nd["corridor_TUR"] is None and "domestic flows" in nd["note"] and nd["EAEU_estimate"] is not None
+
+
+def test_pair_fixed_effect_costs_without_domestic_flows_is_a_clear_error():
+    from multivector.econ import central_asia
+    from multivector.econ.scenario import load_scenario, run_scenario
+
+    gp = central_asia.gravity_panel(["KAZ", "CHN", "RUS"], [2015, 2019], domestic="none")
+    sc = load_scenario("eaeu-removed")
+    sc.years = [2015, 2019]
+    with pytest.raises(DataError, match="domestic"):
+        run_scenario(sc, gp.frame)

@@ -364,3 +364,78 @@ def _jsonable(x):
     if isinstance(x, np.ndarray):
         return x.tolist()
     return str(x)
+
+
+# ------------------------------------------------------------------------------------------------
+# Sensitivity
+
+
+#: the variants of :func:`sensitivity`: what changes against the shipped scenarios
+VARIANTS: dict[str, dict[str, Any]] = {
+    "main": {},
+    "sigma 5": {"sigma": 5.0},
+    "sigma 9": {"sigma": 9.0},
+    "domestic flows × 1.5": {"panel_options": {"domestic_scale": 1.5}},
+    "domestic flows × 2": {"panel_options": {"domestic_scale": 2.0}},
+    "no domestic flows": {"panel_options": {"domestic": "none"}},
+    "EAEU dated from the 2015 treaty": {"panel_options": {"eaeu_start": "treaty"}},
+    "years 2004–2020, baseline 2020": {"years": [2004, 2008, 2012, 2016, 2020], "year": 2020},
+}
+
+
+def sensitivity(country: str = "KAZ", variants: Sequence[str] | None = None, *, store=None,
+                progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """The shipped counterfactuals re-estimated and re-solved under other assumptions
+    (:data:`VARIANTS`: σ, the domestic-flow proxy, no domestic flows, the EAEU's start, the years):
+    one row per variant with the agreement estimates and ``country``'s headline effects (central
+    values). Not cached; ≈3 s per variant."""
+    from multivector.econ.scenario import _pair_fixed_effect_costs, _world, load_scenario, store_panel
+    from multivector.econ.data import GravityData, load_flows
+
+    say = progress or (lambda _m: None)
+    names = list(variants) if variants is not None else list(VARIANTS)
+    unknown = [v for v in names if v not in VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown variant(s) {unknown}; known: {', '.join(VARIANTS)}")
+    store = _store(store)
+    rows = []
+    for v in names:
+        say(f"sensitivity: {v}")
+        spec = VARIANTS[v]
+        scs = []
+        for name in SCENARIOS:
+            sc = load_scenario(name, kind="ge")
+            scs.append(dataclasses.replace(sc, **{k: (dict(sc.panel_options, **val) if k == "panel_options" else val)
+                                                  for k, val in spec.items()}))
+        first = scs[0]
+        gp = store_panel(first, store=store)
+        gd = load_flows("", frame=gp.frame, years=first.estimation_years)
+        data = GravityData(gd.frame, gd.file, gd.exporter, gd.importer, gd.year, gd.rows_read)
+        if first.panel_options.get("domestic") == "none":
+            from multivector.econ.estimation import estimate
+
+            est = estimate(data, first.formula, cluster=first.cluster, vcov=first.vcov, ssc=first.ssc)
+        else:
+            est, cross, log_tbar = _pair_fixed_effect_costs(first, data)
+        row: dict[str, Any] = {"variant": v, "sigma": first.sigma, "year": first.year, "note": ""}
+        for term in ("EAEU", "CIS_FTA", "WTO"):
+            b, se = est.coefficients.get(term, (None, None))
+            row[f"{term}_estimate"], row[f"{term}_se"] = b, se
+        if first.panel_options.get("domestic") == "none":
+            row["note"] = "estimates only: general equilibrium needs domestic flows (output and expenditure)"
+            rows.append(row)
+            continue
+        for sc in scs:
+            base, cf = _world(sc, gd, cross, est, log_tbar, sigma=None, reference=None)
+            r = CentralAsiaResults({"baseline": {"countries": base.countries},
+                                    "scenarios": {sc.name: {"central": _tables(solve(base, cf, convergence=sc.convergence))}}})
+            eff = {e["partner"]: e["trade_change_pct"] for e in r.partner_effects(country, [p for p in RESPONSE_PARTNERS
+                                                                                              if p in base.countries])}
+            short = {"middle-corridor-cost-falls": "corridor", "northern-route-closed": "northern",
+                     "eaeu-removed": "eaeu"}[sc.name]
+            for p, val in eff.items():
+                row[f"{short}_{p}"] = val
+            rg = {c["country"]: c for c in r.country_effects(sc.name)}.get(country)
+            row[f"{short}_real_gdp"] = rg["real_gdp_change_pct"] if rg else None
+        rows.append(row)
+    return rows

@@ -595,6 +595,9 @@ def _pair_fixed_effect_costs(sc: Scenario, gd: GravityData) -> tuple[GravityEsti
     effects, _eta, _ = fixed_effects.grouped(y[keep], offset[keep], sub)
     pair_codes = pd.Series(pair[keep]).to_numpy()
     gamma = pd.Series(effects[2][sub[2]], index=pair_codes).groupby(level=0).first()
+    if "(domestic)" not in gamma.index:
+        raise DataError("no domestic flow is observed in the panel, so trade costs cannot be normalised to domestic "
+                        "trade", file=gd.file, hint="the pair-fixed-effects method needs domestic (intra-national) flows")
     gamma = gamma - gamma["(domestic)"]
     cross = f[f[yr] == sc.year].reset_index(drop=True)
     cpair = unordered_pair(cross[exp_c], cross[imp_c]).to_numpy().astype(object)
