@@ -97,7 +97,8 @@ class CentralAsiaResults:
 
     def partner_effects(self, country: str, partners: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """For each scenario and partner: the % change of ``country``'s exports to, imports from and
-        total trade with the partner (full endowment; the range's ends beside the central value),
+        total trade with the partner (full endowment; ``trade_change_pct_low``/``_high``: the smaller
+        and the larger of the effects at the two ends of the scenario's range),
         with the baseline trade (US$ million, fitted 2019 flows)."""
         parts = [p for p in (partners or [c for c in self.countries if c != country]) if p != country]
         rows = []
@@ -122,6 +123,9 @@ class CentralAsiaResults:
                         row["trade_cost_change_pct"] = ex["trade_cost_change_pct"]
                         row["baseline_trade_usd_m"] = total
                 else:
+                    if "trade_change_pct_low" in row and row["trade_change_pct_low"] > row["trade_change_pct_high"]:
+                        row["trade_change_pct_low"], row["trade_change_pct_high"] = (row["trade_change_pct_high"],
+                                                                                     row["trade_change_pct_low"])
                     rows.append(row)
         return rows
 
@@ -438,4 +442,5 @@ def sensitivity(country: str = "KAZ", variants: Sequence[str] | None = None, *, 
             rg = {c["country"]: c for c in r.country_effects(sc.name)}.get(country)
             row[f"{short}_real_gdp"] = rg["real_gdp_change_pct"] if rg else None
         rows.append(row)
-    return rows
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return [{k: r.get(k) for k in keys} for r in rows]

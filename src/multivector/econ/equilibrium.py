@@ -202,6 +202,25 @@ class GEResult:
                             "baseline_trade": float(b.fitted[i, j])})
         return out
 
+    def partner_table(self, country: str) -> list[dict[str, Any]]:
+        """``country``'s trade with every other country: % change of its exports to, imports from
+        and total trade with each (full endowment and conditional), with the fitted baseline flows."""
+        b = self.baseline
+        i = b.index(country)
+        full = self._pct(self.full["flows"], b.fitted)
+        cond = self._pct(self.conditional["flows"], b.fitted)
+        out = []
+        for j, p in enumerate(b.countries):
+            if j == i:
+                continue
+            x, m = b.fitted[i, j], b.fitted[j, i]
+            out.append({"country": country, "partner": p,
+                        "trade_change_pct": float((x * full[i, j] + m * full[j, i]) / (x + m)),
+                        "exports_change_pct": float(full[i, j]), "imports_change_pct": float(full[j, i]),
+                        "conditional_trade_change_pct": float((x * cond[i, j] + m * cond[j, i]) / (x + m)),
+                        "baseline_exports": float(x), "baseline_imports": float(m)})
+        return out
+
     def changed_pairs(self) -> list[tuple[str, str]]:
         b = self.baseline
         idx = np.argwhere(np.abs(np.log(self.costs / b.costs)) > 1e-12)
