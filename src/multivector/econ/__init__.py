@@ -19,21 +19,36 @@ Methods, formulas and citations: ``docs/econ.md``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from multivector.econ.estimation import GravityEstimate, estimate
 from multivector.econ.exceptions import EstimationError, NonConvergenceError
 from multivector.econ.equilibrium import Convergence, GEBaseline, GEResult, solve, trade_cost_shock
-from multivector.econ.scenario import (
-    Change,
-    Scenario,
-    estimate_scenario,
-    from_dict,
-    list_examples,
-    load_scenario,
-    run_scenario,
-)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from multivector.econ.estimation import GravityEstimate
+    from multivector.econ.scenario import Scenario
+
+#: names served lazily (module __getattr__), so that ``import multivector.econ.applied`` (the
+#: report's step reading the cache) does not pay for pandas, pyfixest or the scenario parser
+_LAZY = {
+    "GravityEstimate": "estimation", "estimate": "estimation",
+    "Change": "scenario", "Scenario": "scenario", "estimate_scenario": "scenario", "from_dict": "scenario",
+    "list_examples": "scenario", "load_scenario": "scenario", "run_scenario": "scenario",
+}
+
+
+def __getattr__(name: str):
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'multivector.econ' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"multivector.econ.{mod}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "central_asia_results", "gravity_panel", "trade_cost_elasticities",
@@ -71,6 +86,8 @@ def ge(scenario: str | Path | Scenario, data: str | Path | pd.DataFrame | None =
     ``data`` overrides the scenario's data file; ``options`` are passed to :func:`run_scenario`
     (``sigma``, ``reference``, ``convergence``, ``progress``).
     """
+    from multivector.econ.scenario import Scenario, load_scenario, run_scenario
+
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, kind="ge")
     result, _est = run_scenario(sc, data, **options)
     return result
@@ -78,6 +95,8 @@ def ge(scenario: str | Path | Scenario, data: str | Path | pd.DataFrame | None =
 
 def estimate_example(name: str, data: str | Path | pd.DataFrame | None = None, **options) -> GravityEstimate:
     """Run a shipped estimation example (or the gravity step of a shipped GE scenario) by name."""
+    from multivector.econ.scenario import estimate_scenario, load_scenario
+
     return estimate_scenario(load_scenario(name, kind="estimate"), data, **options)
 
 
@@ -98,7 +117,8 @@ def baseline(
     Trade costs are ``exp(Σ β_k x_k)`` with β estimated by PPML. Use it with
     :func:`trade_cost_shock` or :func:`solve`.
     """
-    from multivector.econ.scenario import _world, prepare
+    from multivector.econ.estimation import estimate
+    from multivector.econ.scenario import Scenario, _world, prepare
 
     sc = Scenario(name="baseline", formula=formula, year=year, sigma=sigma, reference=reference,
                   derive=dict(derive or {}), exporter=exporter, importer=importer)

@@ -16,7 +16,7 @@ estimated regressor, e.g. EAEU = 0: the coefficient's 95 % confidence interval).
 **Cache.** ``$MULTIVECTOR_HOME/cache/econ-central-asia-<key>.json``; the key is a hash of the
 store's provenance of the sources the panel reads (trade, World Bank GDP, distance, contiguity,
 states), the scenario files and :data:`MODEL_VERSION`. Loading new trade data or editing a
-scenario changes the key; an old file is simply not used.
+scenario changes the key; the new file replaces the old one.
 """
 
 from __future__ import annotations
@@ -186,12 +186,9 @@ def _responses(base: GEBaseline, country: str, partners: list[str], shock_pct: f
 def central_asia_results(store=None, *, cache: bool = True, progress: Callable[[str], None] | None = None,
                          response_countries: Sequence[str] = RESPONSE_COUNTRIES) -> CentralAsiaResults:
     """The three shipped Central Asia counterfactuals on one baseline (cached; see the module docstring)."""
-    from multivector.econ.scenario import load_scenario
-
     say = progress or (lambda _m: None)
-    scs = [load_scenario(n, kind="ge") for n in SCENARIOS]
     store = _store(store)
-    key = _cache_key(store, scs)
+    key = _cache_key(store)
     path = _cache_dir() / f"econ-central-asia-{key[:16]}.json" if cache else None
     if path is not None and path.is_file():
         try:
@@ -200,10 +197,16 @@ def central_asia_results(store=None, *, cache: bool = True, progress: Callable[[
                 return CentralAsiaResults(data, path, from_cache=True)
         except (OSError, ValueError):
             pass  # unreadable: rebuild
+    from multivector.econ.scenario import load_scenario
+
+    scs = [load_scenario(n, kind="ge") for n in SCENARIOS]
     data = _compute(scs, store, say, response_countries)
     data["key"] = key
     if path is not None:
         _write_json(path, data)
+        for old in path.parent.glob("econ-central-asia-*.json"):  # results of earlier data or scenarios
+            if old != path:
+                old.unlink(missing_ok=True)
     return CentralAsiaResults(data, path, from_cache=False)
 
 
@@ -306,7 +309,11 @@ def _store(store):
     return dyad_years("KAZ", ["RUS"], years=(2019, 2019)).store  # the default store, through the panel layer
 
 
-def _cache_key(store, scs) -> str:
+def _cache_key(store) -> str:
+    """Hash of the store's provenance of :data:`KEY_SOURCES`, the shipped scenario files and
+    :data:`MODEL_VERSION` (no scenario parsing: the warm path stays light)."""
+    from importlib import resources
+
     h = hashlib.sha256()
     h.update(f"model {MODEL_VERSION}\n".encode())
     try:
@@ -317,15 +324,10 @@ def _cache_key(store, scs) -> str:
                                                       "coverage_end", "origin")).encode())
     except Exception:  # a store without provenance: key on its file's identity
         h.update(str(getattr(store, "path", "")).encode())
-    for sc in scs:
-        text = sc.path.read_text(encoding="utf-8") if sc.path is not None else repr(dataclasses.asdict(sc))
-        h.update(text.encode())
-    from multivector.econ import scenario as _sc
-
+    examples = resources.files("multivector.econ").joinpath("examples")
     for name in SCENARIOS:
-        entry = _sc.examples_dir().joinpath(f"{name}.toml")
-        if entry.is_file():
-            h.update(entry.read_text(encoding="utf-8").encode())
+        entry = examples.joinpath(f"{name}.toml")
+        h.update(entry.read_text(encoding="utf-8").encode() if entry.is_file() else name.encode())
     return h.hexdigest()
 
 
