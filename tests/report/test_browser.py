@@ -47,7 +47,7 @@ def test_kaz_report_renders_every_chart_without_errors_or_network(browser, tmp_p
     n_charts = page.evaluate("() => document.querySelectorAll('.plotly-graph-div').length")
     drawn = page.evaluate("() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
                           ".filter(d => d.querySelector('svg.main-svg') && d.querySelectorAll('.trace, .hm, .bars, .point').length > 0).length")
-    assert n_charts == 11 and drawn == n_charts
+    assert n_charts == 12 and drawn == n_charts  # 11 + the gravity counterfactuals (issue 10)
     assert errors == []
     assert external == []
     # nothing wider than the page (no horizontal scrolling)
