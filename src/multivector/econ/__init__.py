@@ -21,8 +21,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from multivector.econ.equilibrium import (
+    Convergence,
+    GEBaseline,
+    GEResult,
+    solve,
+    trade_cost_shock,
+)
 from multivector.econ.exceptions import EstimationError, NonConvergenceError
-from multivector.econ.equilibrium import Convergence, GEBaseline, GEResult, solve, trade_cost_shock
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,10 +57,28 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "central_asia_results", "gravity_panel", "trade_cost_elasticities",
-    "Change", "Convergence", "EstimationError", "GEBaseline", "GEResult", "GravityEstimate", "NonConvergenceError",
-    "Scenario", "baseline", "estimate", "estimate_example", "estimate_scenario", "from_dict", "ge", "list_examples",
-    "load_scenario", "run_scenario", "solve", "trade_cost_shock",
+    "Change",
+    "Convergence",
+    "EstimationError",
+    "GEBaseline",
+    "GEResult",
+    "GravityEstimate",
+    "NonConvergenceError",
+    "Scenario",
+    "baseline",
+    "central_asia_results",
+    "estimate",
+    "estimate_example",
+    "estimate_scenario",
+    "from_dict",
+    "ge",
+    "gravity_panel",
+    "list_examples",
+    "load_scenario",
+    "run_scenario",
+    "solve",
+    "trade_cost_elasticities",
+    "trade_cost_shock",
 ]
 
 

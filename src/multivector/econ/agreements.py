@@ -27,9 +27,7 @@ import datetime as _dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-#: Parties of the EU's external trade agreements: the EU aggregate and the United Kingdom while it
-#: was a member (to 31 January 2020).
-EU_PARTIES = ("EU", "GBR")
+#: The United Kingdom shares the EU's external agreements while it was a member (to 31 January 2020).
 GBR_LEFT_EU = _dt.date(2020, 1, 31)
 
 
@@ -72,12 +70,6 @@ class Agreement:
 
 def _d(y: int, m: int, d: int) -> _dt.date:
     return _dt.date(y, m, d)
-
-
-def _eu_and_uk(start: _dt.date) -> tuple[Party, ...]:
-    """The EU aggregate, and the UK while it was a member (its rollover agreements from 2021 are not coded)."""
-    return (Party("EU", start), Party("GBR", start, GBR_LEFT_EU if start < GBR_LEFT_EU else start,
-                                      "as an EU member, to 31 January 2020"))
 
 
 #: The Customs Union of Belarus, Kazakhstan and Russia (common external tariff from 1 January 2010)

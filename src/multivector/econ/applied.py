@@ -211,8 +211,13 @@ def central_asia_results(store=None, *, cache: bool = True, progress: Callable[[
 
 
 def _compute(scs, store, say, response_countries) -> dict[str, Any]:
-    from multivector.econ.scenario import _pair_fixed_effect_costs, _world, change_detail, store_panel
     from multivector.econ.data import GravityData, load_flows
+    from multivector.econ.scenario import (
+        _pair_fixed_effect_costs,
+        _world,
+        change_detail,
+        store_panel,
+    )
 
     first = scs[0]
     for sc in scs[1:]:
@@ -248,7 +253,7 @@ def _compute(scs, store, say, response_countries) -> dict[str, Any]:
     assert base is not None
     data: dict[str, Any] = {
         "model_version": MODEL_VERSION,
-        "created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "created": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "baseline": {"year": base.year, "sigma": base.sigma, "reference": base.reference, "countries": base.countries,
                      "flows": base.flows.tolist(), "costs": base.costs.tolist()},
         "estimates": est.to_dict(),
@@ -395,8 +400,13 @@ def sensitivity(country: str = "KAZ", variants: Sequence[str] | None = None, *, 
     (:data:`VARIANTS`: σ, the domestic-flow proxy, no domestic flows, the EAEU's start, the years):
     one row per variant with the agreement estimates and ``country``'s headline effects (central
     values). Not cached; ≈3 s per variant."""
-    from multivector.econ.scenario import _pair_fixed_effect_costs, _world, load_scenario, store_panel
     from multivector.econ.data import GravityData, load_flows
+    from multivector.econ.scenario import (
+        _pair_fixed_effect_costs,
+        _world,
+        load_scenario,
+        store_panel,
+    )
 
     say = progress or (lambda _m: None)
     names = list(variants) if variants is not None else list(VARIANTS)
