@@ -243,13 +243,14 @@ def _year_text(years: list[int]) -> str:
 
 @gravity_app.command("ge")
 def ge_cmd(
-    scenario: Annotated[str, typer.Argument(help="A scenario .toml file or a shipped name (yotov-trade-without-borders, yotov-nafta, aly-geppml-borders).")],
+    scenario: Annotated[str, typer.Argument(help="A scenario .toml file or a shipped name (yotov-trade-without-borders, yotov-nafta, aly-geppml-borders; from the store: middle-corridor-cost-falls, northern-route-closed, eaeu-removed).")],
     data_file: Annotated[Optional[str], typer.Option("--data", help="The data file (a path, or a file name found in the shared data folder); default: the scenario's.")] = None,
     sigma: Annotated[Optional[float], typer.Option("--sigma", help="Elasticity of substitution σ (default: the scenario's).")] = None,
     reference: Annotated[Optional[str], typer.Option("--reference", help="Reference country (ISO3; default: the scenario's).")] = None,
     tolerance: Annotated[Optional[float], typer.Option("--tolerance", help="Convergence tolerance of the full-endowment loop (default: the scenario's).")] = None,
     rule: Annotated[Optional[str], typer.Option("--rule", help="Convergence rule: stata (sd and max, as the published do-files) or max.")] = None,
     pairs: Annotated[bool, typer.Option("--pairs", help="Also report every exporter–importer pair (JSON).")] = False,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="ISO3", help="Also report this country's trade with each partner (% change of exports, imports, total), e.g. KAZ.")] = None,
     top: Annotated[Optional[int], typer.Option("--top", min=1, help="Text output: show only the N countries with the largest real-GDP change.")] = None,
     fmt: FormatOpt = "text",
     output: OutputOpt = None,
@@ -273,6 +274,8 @@ def ge_cmd(
                                    progress=(lambda m: status.update(f"{sc.name}: {m}")) if status else None)
     out = {"title": sc.title, "source": sc.source, **result.to_dict(pairs=pairs)}
     out["estimates"] = est.to_dict()
+    if country:
+        out["partners"] = result.partner_table(country.strip().upper())
     if fmt == "json":
         _emit_json(out, output)
         return
@@ -307,8 +310,26 @@ def _print_ge(out: dict, top: int | None) -> None:
             "exports_change_pct", "conditional_exports_change_pct", "real_gdp_change_pct",
             "conditional_real_gdp_change_pct", "omr_change_pct", "imr_change_pct", "factory_gate_price_change_pct")))
     console.print(tab)
+    if out.get("partners"):
+        c = out["partners"][0]["country"]
+        pt = Table(title=f"{c}'s trade with each partner, % change (full endowment)", title_justify="left",
+                   header_style="bold", show_edge=False)
+        for col in ("partner", "trade", "exports", "imports", "trade (cond.)", "baseline trade"):
+            pt.add_column(col, justify="left" if col == "partner" else "right")
+        for r in sorted(out["partners"], key=lambda r: -(r["baseline_exports"] + r["baseline_imports"])):
+            pt.add_row(escape(r["partner"]), _pct(r["trade_change_pct"]), _pct(r["exports_change_pct"]),
+                       _pct(r["imports_change_pct"]), _pct(r["conditional_trade_change_pct"]),
+                       f"{r['baseline_exports'] + r['baseline_imports']:,.0f}")
+        console.print(pt)
     console.print("[dim]OMR/IMR: outward/inward multilateral resistances (Π_i, P_j); full endowment unless marked "
                   "cond. (conditional: output and expenditure fixed). Compare percentage changes, not levels.[/]")
+    for ch in out.get("change_details", []):
+        if ch.get("cost_change_pct_range"):
+            lo, hi = ch["cost_change_pct_range"]
+            console.print(f"[dim]assumed: {escape(ch['label'])} — documented range {lo:+g} to {hi:+g} %"
+                          + (f"; {escape(ch['why'])}" if ch.get("why") else "") + "[/]")
+    for c in out.get("caveats", []):
+        console.print(f"[yellow]caveat:[/] {escape(c)}")
 
 
 def _pct(v) -> str:
@@ -334,7 +355,7 @@ def examples_cmd(fmt: FormatOpt = "text") -> None:
         tab.add_column(col)
     for s in exs:
         how = "estimate, ge" if s.kind == "ge" else "estimate"
-        tab.add_row(s.name, how, escape(s.title), escape(str(s.data)))
+        tab.add_row(s.name, how, escape(s.title), escape(str(s.data) if s.data else f"store: {s.panel} panel" if s.panel else "—"))
     console.print(tab)
 
 

@@ -1,4 +1,4 @@
-"""CLI: ``multivector report COUNTRY`` and ``multivector index balance|alignment|dependence COUNTRY``."""
+"""CLI: ``multivector report COUNTRY`` and ``multivector index balance|alignment|dependence|products COUNTRY``."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from multivector.cli._common import (
 )
 from multivector.errors import UsageError
 
-index_app = typer.Typer(help="Indices as tables: balance, alignment, dependence (print, or write CSV, Parquet or JSON).",
+index_app = typer.Typer(help="Indices as tables: balance, alignment, dependence, products (print, or write CSV, Parquet or JSON).",
                         no_args_is_help=True)
 
 #: index years when --years is not given (one country / every state)
@@ -279,6 +279,46 @@ def index_dependence(
                     None, f"Dependence risk of {code} (thresholds: multivector.claims.dependence.THRESHOLDS)")
     for n in res.notes:
         console.print(f"• {escape(n)}")
+    from multivector.econ.products import NoProductDetail, product_concentration
+
+    try:
+        prod = product_concentration(code, parts, yrs, store=p.store)
+    except NoProductDetail:
+        return  # no HS detail loaded: nothing more to say (see `multivector index products`)
+    _print_or_write(prod, None, f"Product concentration of {code}'s trade with {', '.join(parts)} (HHI over HS chapters, "
+                    "as each side reports it)", PRODUCT_COLUMNS)
+
+
+PRODUCT_COLUMNS = ["partner", "year", "flow", "reported_by", "n_products", "total_usd", "hhi", "effective_products",
+                   "top_product", "top_share"]
+
+
+@index_app.command("products")
+def index_products(
+    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="The country (KAZ).")],
+    partners: Annotated[Optional[str], typer.Option("--partners", "-p", metavar="CODES",
+                                                    help="Partners, comma-separated (default: every partner in the product data; W00 = world).")] = None,
+    years: YearsOpt = None,
+    out: IndexOut = None,
+) -> None:
+    """Product concentration of the country's trade with each partner: HHI over HS chapters, the
+    effective number of products and the top chapter, as the country and as the partner report it.
+    Needs HS detail (UN Comtrade with products).
+
+    `multivector index products KAZ --partners CHN,RUS --years 2015-2023 -o products.csv`
+    """
+    from multivector.econ.products import product_concentration
+
+    code = resolve_state(country, command="index products")
+    yrs = parse_years(years, _to_latest(INDEX_FIRST, ("add_trade",)))
+    parts = None
+    if partners:
+        parts = [x.strip().upper() for x in partners.split(",") if x.strip()]
+        parts = ["W00" if x == "W00" else parse_partners(x, "--partners")[0] for x in parts]
+    target = output_file(out, TABLE_FORMATS, example="products.csv")
+    df = product_concentration(code, parts, yrs)
+    _print_or_write(df, target, f"Product concentration of {code}'s trade (HHI over HS chapters; 1 = one chapter), "
+                    "as each side reports it", PRODUCT_COLUMNS if target is None else None)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,11 @@
 * :func:`trade_cost_shock` — per-country and per-pair % changes for % changes in bilateral trade
   costs on a solved :class:`GEBaseline` (the interface for the simulator and the corridor model).
 * :func:`baseline` — a solved baseline from any gravity cross-section (e.g. a Central Asia panel).
+* :func:`gravity_panel` — the Central Asia gravity panel from the store (trade by partner, GDP,
+  distance, dated agreements; domestic flows = GDP − exports): :mod:`multivector.econ.central_asia`.
+* :func:`central_asia_results` — the shipped Central Asia counterfactuals solved on one cached
+  baseline (:mod:`multivector.econ.applied`); :func:`trade_cost_elasticities` — what the simulator
+  and the corridor model read (:mod:`multivector.econ.elasticities`).
 
 Methods, formulas and citations: ``docs/econ.md``.
 """
@@ -14,27 +19,89 @@ Methods, formulas and citations: ``docs/econ.md``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from multivector.econ.estimation import GravityEstimate, estimate
-from multivector.econ.exceptions import EstimationError, NonConvergenceError
-from multivector.econ.equilibrium import Convergence, GEBaseline, GEResult, solve, trade_cost_shock
-from multivector.econ.scenario import (
-    Change,
-    Scenario,
-    estimate_scenario,
-    from_dict,
-    list_examples,
-    load_scenario,
-    run_scenario,
+from multivector.econ.equilibrium import (
+    Convergence,
+    GEBaseline,
+    GEResult,
+    solve,
+    trade_cost_shock,
 )
+from multivector.econ.exceptions import EstimationError, NonConvergenceError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from multivector.econ.estimation import GravityEstimate
+    from multivector.econ.scenario import Scenario
+
+#: names served lazily (module __getattr__), so that ``import multivector.econ.applied`` (the
+#: report's step reading the cache) does not pay for pandas, pyfixest or the scenario parser
+_LAZY = {
+    "GravityEstimate": "estimation", "estimate": "estimation",
+    "Change": "scenario", "Scenario": "scenario", "estimate_scenario": "scenario", "from_dict": "scenario",
+    "list_examples": "scenario", "load_scenario": "scenario", "run_scenario": "scenario",
+}
+
+
+def __getattr__(name: str):
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'multivector.econ' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"multivector.econ.{mod}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
-    "Change", "Convergence", "EstimationError", "GEBaseline", "GEResult", "GravityEstimate", "NonConvergenceError",
-    "Scenario", "baseline", "estimate", "estimate_example", "estimate_scenario", "from_dict", "ge", "list_examples",
-    "load_scenario", "run_scenario", "solve", "trade_cost_shock",
+    "Change",
+    "Convergence",
+    "EstimationError",
+    "GEBaseline",
+    "GEResult",
+    "GravityEstimate",
+    "NonConvergenceError",
+    "Scenario",
+    "baseline",
+    "central_asia_results",
+    "estimate",
+    "estimate_example",
+    "estimate_scenario",
+    "from_dict",
+    "ge",
+    "gravity_panel",
+    "list_examples",
+    "load_scenario",
+    "run_scenario",
+    "solve",
+    "trade_cost_elasticities",
+    "trade_cost_shock",
 ]
+
+
+def gravity_panel(*args, **kwargs):
+    """The Central Asia gravity panel (see :func:`multivector.econ.central_asia.gravity_panel`)."""
+    from multivector.econ.central_asia import gravity_panel as _gp
+
+    return _gp(*args, **kwargs)
+
+
+def central_asia_results(store=None, **kwargs):
+    """The shipped Central Asia counterfactuals on one cached baseline
+    (see :func:`multivector.econ.applied.central_asia_results`)."""
+    from multivector.econ.applied import central_asia_results as _r
+
+    return _r(store, **kwargs)
+
+
+def trade_cost_elasticities(country: str = "KAZ", partners=None, **kwargs):
+    """Trade-cost elasticities of a middle power (see :func:`multivector.econ.elasticities.trade_cost_elasticities`)."""
+    from multivector.econ.elasticities import trade_cost_elasticities as _e
+
+    return _e(country, partners, **kwargs)
 
 
 def ge(scenario: str | Path | Scenario, data: str | Path | pd.DataFrame | None = None, **options) -> GEResult:
@@ -43,6 +110,8 @@ def ge(scenario: str | Path | Scenario, data: str | Path | pd.DataFrame | None =
     ``data`` overrides the scenario's data file; ``options`` are passed to :func:`run_scenario`
     (``sigma``, ``reference``, ``convergence``, ``progress``).
     """
+    from multivector.econ.scenario import Scenario, load_scenario, run_scenario
+
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, kind="ge")
     result, _est = run_scenario(sc, data, **options)
     return result
@@ -50,6 +119,8 @@ def ge(scenario: str | Path | Scenario, data: str | Path | pd.DataFrame | None =
 
 def estimate_example(name: str, data: str | Path | pd.DataFrame | None = None, **options) -> GravityEstimate:
     """Run a shipped estimation example (or the gravity step of a shipped GE scenario) by name."""
+    from multivector.econ.scenario import estimate_scenario, load_scenario
+
     return estimate_scenario(load_scenario(name, kind="estimate"), data, **options)
 
 
@@ -70,7 +141,8 @@ def baseline(
     Trade costs are ``exp(Σ β_k x_k)`` with β estimated by PPML. Use it with
     :func:`trade_cost_shock` or :func:`solve`.
     """
-    from multivector.econ.scenario import _world, prepare
+    from multivector.econ.estimation import estimate
+    from multivector.econ.scenario import Scenario, _world, prepare
 
     sc = Scenario(name="baseline", formula=formula, year=year, sigma=sigma, reference=reference,
                   derive=dict(derive or {}), exporter=exporter, importer=importer)

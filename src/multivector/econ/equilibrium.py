@@ -149,6 +149,8 @@ class GEResult:
     notes: list[str] = field(default_factory=list)
     solver: str = "GEPPML fixed point (Anderson, Larch & Yotov 2018)"
     changes: list[str] = field(default_factory=list)
+    change_details: list[dict[str, Any]] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
 
     def _pct(self, new: np.ndarray, old: np.ndarray) -> np.ndarray:
         """% change of the counterfactual against the baseline, or (effects="baseline") of the
@@ -200,6 +202,25 @@ class GEResult:
                             "baseline_trade": float(b.fitted[i, j])})
         return out
 
+    def partner_table(self, country: str) -> list[dict[str, Any]]:
+        """``country``'s trade with every other country: % change of its exports to, imports from
+        and total trade with each (full endowment and conditional), with the fitted baseline flows."""
+        b = self.baseline
+        i = b.index(country)
+        full = self._pct(self.full["flows"], b.fitted)
+        cond = self._pct(self.conditional["flows"], b.fitted)
+        out = []
+        for j, p in enumerate(b.countries):
+            if j == i:
+                continue
+            x, m = b.fitted[i, j], b.fitted[j, i]
+            out.append({"country": country, "partner": p,
+                        "trade_change_pct": float((x * full[i, j] + m * full[j, i]) / (x + m)),
+                        "exports_change_pct": float(full[i, j]), "imports_change_pct": float(full[j, i]),
+                        "conditional_trade_change_pct": float((x * cond[i, j] + m * cond[j, i]) / (x + m)),
+                        "baseline_exports": float(x), "baseline_imports": float(m)})
+        return out
+
     def changed_pairs(self) -> list[tuple[str, str]]:
         b = self.baseline
         idx = np.argwhere(np.abs(np.log(self.costs / b.costs)) > 1e-12)
@@ -222,6 +243,10 @@ class GEResult:
             "countries": self.countries_table(),
             "notes": list(b.notes) + list(self.notes),
         }
+        if self.change_details:
+            out["change_details"] = list(self.change_details)
+        if self.caveats:
+            out["caveats"] = list(self.caveats)
         if pairs:
             out["pairs"] = self.pairs_table()
         return out

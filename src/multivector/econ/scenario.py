@@ -46,10 +46,12 @@ from multivector.errors import DataError, ScenarioError
 TOP_KEYS = {
     "kind", "name", "title", "source", "description", "data", "download", "published", "year", "years", "sigma",
     "reference", "formula", "vcov", "cluster", "ssc", "sample", "derive", "recode", "trade_costs", "change",
-    "convergence", "effects", "exporter", "importer",
+    "convergence", "effects", "exporter", "importer", "panel", "panel_options", "caveats",
 }
-CHANGE_KEYS = {"variable", "value", "cost_change_pct", "exporters", "importers", "between", "pairs", "symmetric",
-               "include_domestic", "label"}
+CHANGE_KEYS = {"variable", "value", "cost_change_pct", "cost_change_pct_range", "exporters", "importers", "between",
+               "pairs", "symmetric", "include_domestic", "label", "why"}
+PANELS = ("central-asia",)
+PANEL_OPTIONS = {"countries", "domestic", "domestic_scale", "eaeu_start"}
 COST_KEYS = {"method", "fill", "pair"}
 CONV_KEYS = {"tolerance", "rule", "max_iterations", "fallback"}
 
@@ -68,6 +70,10 @@ class Change:
     symmetric: bool = False
     include_domestic: bool = False
     label: str = ""
+    cost_change_pct_range: tuple[float, float] | None = None
+    """The documented range of ``cost_change_pct`` (low, high) — for sensitivity runs."""
+    why: str = ""
+    """Where the size of the change comes from (shown with the result)."""
 
     def describe(self) -> str:
         what = (f"{self.variable} = {self.value:g}" if self.variable is not None
@@ -142,6 +148,10 @@ class Scenario:
     exporter: str | None = None
     importer: str | None = None
     path: Path | None = None
+    panel: str | None = None
+    """Build the data from the store: ``"central-asia"`` (:func:`multivector.econ.central_asia.gravity_panel`)."""
+    panel_options: dict[str, Any] = field(default_factory=dict)
+    caveats: list[str] = field(default_factory=list)
 
     @property
     def estimation_years(self) -> list[int] | None:
@@ -212,7 +222,8 @@ def from_dict(raw: dict[str, Any], *, default_name: str = "scenario", where: str
     _unknown(tc, COST_KEYS, f"{where} [trade_costs]")
     conv = raw.get("convergence", {}) or {}
     _unknown(conv, CONV_KEYS, f"{where} [convergence]")
-    for key, kind_ in (("years", list), ("derive", dict), ("recode", dict), ("change", list)):
+    for key, kind_ in (("years", list), ("derive", dict), ("recode", dict), ("change", list), ("panel_options", dict),
+                       ("caveats", list)):
         if raw.get(key) is not None and not isinstance(raw[key], kind_):
             shape = "a list, e.g. years = [1986, 1990]" if kind_ is list else "a table of name = value"
             if key == "change":
@@ -251,7 +262,15 @@ def from_dict(raw: dict[str, Any], *, default_name: str = "scenario", where: str
         effects=str(raw.get("effects", "counterfactual")),
         exporter=raw.get("exporter"),
         importer=raw.get("importer"),
+        panel=raw.get("panel"),
+        panel_options=dict(raw.get("panel_options") or {}),
+        caveats=[str(c) for c in raw.get("caveats") or []],
     )
+    if sc.panel is not None and sc.panel not in PANELS:
+        raise ScenarioError(f"{where}: panel must be one of {', '.join(PANELS)} (built from the store), not {sc.panel!r}")
+    _unknown(sc.panel_options, PANEL_OPTIONS, f"{where} [panel_options]")
+    if sc.panel_options and sc.panel is None:
+        raise ScenarioError(f"{where}: [panel_options] without panel = \"central-asia\"")
     if sc.cost_method not in ("regressors", "pair-fixed-effects"):
         raise ScenarioError(f"{where} [trade_costs]: method must be \"regressors\" or \"pair-fixed-effects\"")
     if sc.effects not in ("counterfactual", "baseline"):
@@ -288,12 +307,23 @@ def _change(ch: dict[str, Any], where: str) -> Change:
             raise ScenarioError(f"{where}: pairs must be a list of [exporter, importer] pairs") from None
     if has_cost and not _float(ch["cost_change_pct"], f"{where}: cost_change_pct") > -100:
         raise ScenarioError(f"{where}: cost_change_pct must be > -100")
+    rng = None
+    if ch.get("cost_change_pct_range") is not None:
+        if not has_cost:
+            raise ScenarioError(f"{where}: cost_change_pct_range goes with cost_change_pct")
+        try:
+            lo, hi = (float(v) for v in ch["cost_change_pct_range"])
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{where}: cost_change_pct_range must be [low, high], e.g. [-5, -20]") from None
+        if not (lo > -100 and hi > -100):
+            raise ScenarioError(f"{where}: cost_change_pct_range values must be > -100")
+        rng = (lo, hi)
     return Change(
         variable=ch.get("variable"), value=_float(ch["value"], f"{where}: value") if has_var else None,
         cost_change_pct=_float(ch["cost_change_pct"], f"{where}: cost_change_pct") if has_cost else None,
         exporters=_codes(ch.get("exporters")), importers=_codes(ch.get("importers")), between=_codes(ch.get("between")),
         pairs=pairs, symmetric=bool(ch.get("symmetric", False)), include_domestic=bool(ch.get("include_domestic", False)),
-        label=str(ch.get("label", "")),
+        label=str(ch.get("label", "")), cost_change_pct_range=rng, why=str(ch.get("why", "")),
     )
 
 
@@ -340,6 +370,8 @@ def _unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
 def data_path(sc: Scenario, data: str | Path | None) -> Path:
     """The data file of a scenario: ``data`` if given, else the scenario's own (resolved)."""
     value = data if data is not None else sc.data
+    if value is None and sc.panel is not None:
+        raise ScenarioError(f"scenario {sc.name}: its data are built from the store (panel = {sc.panel!r})")
     if value is None:
         raise ScenarioError(f"scenario {sc.name}: no data file (give --data FILE or data = \"...\" in the scenario)")
     if data is None and sc.path is not None and not Path(str(value)).is_absolute():
@@ -352,7 +384,12 @@ def data_path(sc: Scenario, data: str | Path | None) -> Path:
 def prepare(sc: Scenario, data: str | Path | pd.DataFrame | None = None, *, for_ge: bool = False) -> GravityData:
     """Read the scenario's data, recode country codes, derive columns, keep its years and sample."""
     years = sc.estimation_years
-    if isinstance(data, pd.DataFrame):
+    if data is None and sc.data is None and sc.panel is not None:
+        built = store_panel(sc)
+        gd = load_flows("", frame=built.frame, derive=None, exporter=sc.exporter, importer=sc.importer)
+        gd.file = f"store: {sc.panel} gravity panel"
+        gd.notes = list(built.notes)
+    elif isinstance(data, pd.DataFrame):
         gd = load_flows("", frame=data, derive=None, exporter=sc.exporter, importer=sc.importer)
     else:
         gd = load_flows(data_path(sc, data), derive=None, exporter=sc.exporter, importer=sc.importer)
@@ -364,11 +401,23 @@ def prepare(sc: Scenario, data: str | Path | pd.DataFrame | None = None, *, for_
 
         gd.frame[name] = expressions.evaluate(expr, gd.frame, where=f"{sc.name} [derive] {name}",
                                               pair=(gd.exporter, gd.importer), year=gd.year or "year")
+    notes = gd.notes
     if years is not None:
         gd = load_flows(gd.file, frame=gd.frame, years=years, exporter=gd.exporter, importer=gd.importer)
     if sc.sample and not for_ge:
         gd = load_flows(gd.file, frame=gd.frame, sample=sc.sample, exporter=gd.exporter, importer=gd.importer)
+    gd.notes = notes
     return gd
+
+
+def store_panel(sc: Scenario, store=None):
+    """The gravity panel a ``panel = "central-asia"`` scenario is built on (from the store), in
+    the scenario's years."""
+    from multivector.econ import central_asia
+
+    opts = dict(sc.panel_options)
+    years = sc.estimation_years or list(central_asia.DEFAULT_YEARS)
+    return central_asia.gravity_panel(opts.pop("countries", None), years, store=store, **opts)
 
 
 def estimate_scenario(sc: Scenario, data: str | Path | pd.DataFrame | None = None, *, cluster: str | None = None,
@@ -405,7 +454,17 @@ def run_scenario(sc: Scenario, data: str | Path | pd.DataFrame | None = None, *,
     base, cf = world
     result = solve(base, cf, convergence=convergence or sc.convergence, effects=sc.effects, name=sc.name)
     result.changes = [ch.describe() for ch in sc.changes]
+    result.change_details = [change_detail(ch) for ch in sc.changes]
+    result.notes = list(gd.notes) + list(result.notes)
+    result.caveats = list(sc.caveats)
     return result, est
+
+
+def change_detail(ch: Change) -> dict[str, Any]:
+    """A change as data: what it sets, for which pairs, its documented range and why."""
+    return {"label": ch.describe(), "variable": ch.variable, "value": ch.value, "cost_change_pct": ch.cost_change_pct,
+            "cost_change_pct_range": list(ch.cost_change_pct_range) if ch.cost_change_pct_range else None,
+            "why": ch.why}
 
 
 def _regressors(sc: Scenario, est: GravityEstimate) -> list[str]:
@@ -536,6 +595,9 @@ def _pair_fixed_effect_costs(sc: Scenario, gd: GravityData) -> tuple[GravityEsti
     effects, _eta, _ = fixed_effects.grouped(y[keep], offset[keep], sub)
     pair_codes = pd.Series(pair[keep]).to_numpy()
     gamma = pd.Series(effects[2][sub[2]], index=pair_codes).groupby(level=0).first()
+    if "(domestic)" not in gamma.index:
+        raise DataError("no domestic flow is observed in the panel, so trade costs cannot be normalised to domestic "
+                        "trade", file=gd.file, hint="the pair-fixed-effects method needs domestic (intra-national) flows")
     gamma = gamma - gamma["(domestic)"]
     cross = f[f[yr] == sc.year].reset_index(drop=True)
     cpair = unordered_pair(cross[exp_c], cross[imp_c]).to_numpy().astype(object)

@@ -34,3 +34,14 @@ def world_totals(country: str, store=None) -> pl.DataFrame:
     except Exception as exc:
         raise StoreError("no trade totals in the store; load trade with `multivector data import trade PATH` "
                          f"({exc.__class__.__name__})") from None
+
+
+def product_flows(country: str, store=None) -> pl.DataFrame | None:
+    """Trade by product (HS chapters from a UN Comtrade import with product detail, table
+    ``trade_products``) with ``country`` on either side: ``reporter, partner, year, flow`` (X/M as
+    the reporter reports it), ``cmd_code, value_usd``. None when no product table is loaded."""
+    st = _store(store)
+    if not st.has("trade_products"):
+        return None
+    return st.query("SELECT reporter, partner, year, flow, cmd_code, value_usd FROM trade_products "
+                    "WHERE reporter = ? OR partner = ?", [country, country])

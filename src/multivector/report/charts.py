@@ -294,3 +294,54 @@ def additive_chart(table: pl.DataFrame, focus: str) -> go.Figure:
     _layout(fig, title, f"Co-movement with {focus} (+ additive, − subtractive)", "", height=140 + 26 * d.height, legend=False)
     fig.update_layout(hovermode="closest")
     return fig
+
+
+GRAVITY_LABELS = {
+    "middle-corridor-cost-falls": "Middle Corridor cheaper (costs −10 % with the Caucasus and Türkiye, −3 % with the EU)",
+    "northern-route-closed": "Northern route closed (EU–China trade costs +1 %)",
+    "eaeu-removed": "EAEU removed (its estimated effect set to zero)",
+}
+
+
+def gravity_chart(gravity: pl.DataFrame, colours: dict[str, str], country: str) -> go.Figure:
+    """General-equilibrium % change of the country's trade with each power, one panel per
+    counterfactual (own x-axis: effects differ by orders of magnitude); whiskers = the range."""
+    from plotly.subplots import make_subplots
+
+    title = f"{country}'s trade with each power in general equilibrium (structural gravity)"
+    d = gravity.filter(pl.col("trade_change_pct").is_not_null())
+    if d.height == 0:
+        return _empty(title, "No gravity counterfactuals for this country.")
+    exps = list(dict.fromkeys(d["experiment"].to_list()))
+    labels = [GRAVITY_LABELS.get(e, f"Trade with {e.split()[0]} 1 % cheaper (both ways)" if e.endswith("1 % cheaper") else e)
+              for e in exps]
+    fig = make_subplots(rows=len(exps), cols=1, subplot_titles=labels, vertical_spacing=0.11 if len(exps) > 2 else 0.2)
+    for k, e in enumerate(exps, start=1):
+        s = d.filter(pl.col("experiment") == e)
+        parts = [p for p in colours if p in set(s["partner"].to_list())]
+        vals, lo, hi = [], [], []
+        for p in parts:
+            r = s.filter(pl.col("partner") == p).row(0, named=True)
+            v = r["trade_change_pct"]
+            ends = [x for x in (r.get("trade_change_pct_low"), r.get("trade_change_pct_high")) if x is not None]
+            vals.append(v)
+            lo.append(v - min([v, *ends]))
+            hi.append(max([v, *ends]) - v)
+        fig.add_trace(go.Bar(
+            y=parts, x=vals, orientation="h", marker={"color": [colours[p] for p in parts]}, showlegend=False,
+            error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo, "thickness": 1.5, "width": 4,
+                     "color": "#555"},
+            text=[f"{v:+.2f} %" if abs(v) < 10 else f"{v:+.0f} %" for v in vals], textposition="outside", cliponaxis=False,
+            hovertemplate=f"{country}–%{{y}}: %{{x:+.3f}} %<extra></extra>"), row=k, col=1)
+        fig.add_vline(x=0, line_color="#333", line_width=1, row=k, col=1)
+        fig.update_yaxes(autorange="reversed", row=k, col=1)
+        left = min([0.0, *(v - a for v, a in zip(vals, lo))])
+        right = max([0.0, *(v + b for v, b in zip(vals, hi))])
+        span = (right - left) or 1.0
+        # room for the value labels outside the bars on both sides
+        fig.update_xaxes(ticksuffix=" %", zeroline=False, gridcolor="#eee", row=k, col=1,
+                         range=[left - (0.22 * span if any(v < 0 for v in vals) else 0.02 * span), right + 0.14 * span])
+    _layout(fig, title, "", "", height=90 + 150 * len(exps), legend=False)
+    fig.update_layout(hovermode="closest", margin={"l": 64, "r": 48, "t": 70, "b": 40})
+    fig.update_annotations(font={"size": 12})
+    return fig

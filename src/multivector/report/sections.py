@@ -12,6 +12,7 @@ DEFAULT_YEARS = (FIRST_YEAR, 2019)
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("bottomline", "The bottom line"), ("snapshot", "Snapshot"), ("balance", "Balance over time"), ("alignment", "Alignment with each power"),
     ("security", "Security ties"), ("institutions", "Institutions"), ("events", "Event tone"),
-    ("speech", "What leaders say"), ("trade", "Trade, as each side reports it"), ("timeline", "Summits and treaties"),
+    ("speech", "What leaders say"), ("trade", "Trade, as each side reports it"),
+    ("gravity", "Trade in general equilibrium"), ("timeline", "Summits and treaties"),
     ("claims", "The claims, tested"), ("coverage", "Data coverage"), ("citations", "Citations"),
 )

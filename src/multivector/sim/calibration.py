@@ -498,4 +498,39 @@ def calibrate(
     return init
 
 
-__all__ = ["calibrate", "data_end_year", "initial_state_from_panel", "map_country", "panel_for_calibration"]
+def trade_cost_responses(country: str, partners: list[str] | tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """Hook for the economic channel: structural-gravity responses of ``country``'s trade.
+
+    ``M[k, j]`` is the % change of the middle power's trade with partner ``j`` per 1 % fall in its
+    trade costs with partner ``k`` (general equilibrium on the 2019 Central Asia baseline, σ = 7;
+    :func:`multivector.econ.trade_cost_elasticities`): the diagonal is ≈ σ − 1, the off-diagonal
+    the third-country effect through multilateral resistance (negative = subtractive). Rows and
+    columns of partners outside the gravity panel are NaN; the notes say which and why. Not used
+    by :func:`calibrate` yet: a calibration of the economic mechanism can read it.
+    """
+    from multivector.econ.applied import central_asia_results
+    from multivector.econ.elasticities import trade_cost_elasticities
+
+    parts = list(partners)
+    m = np.full((len(parts), len(parts)), np.nan)
+    try:
+        res = central_asia_results()
+        inside = [p for p in parts if p in res.countries and p != country]
+        el = trade_cost_elasticities(country, inside, results=res)
+    except MultivectorError as exc:
+        return m, [f"no trade-cost responses for {country}: {str(exc).splitlines()[0]}"]
+    got, mat = el.matrix()
+    pos = {p: i for i, p in enumerate(got)}
+    for a, k in enumerate(parts):
+        for b, j in enumerate(parts):
+            if k in pos and j in pos:
+                m[a, b] = mat[pos[k], pos[j]]
+    notes = [f"trade-cost responses of {country}: structural gravity, {el.year} baseline, σ = {el.sigma:g}"]
+    outside = [p for p in parts if p not in pos]
+    if outside:
+        notes.append(f"{', '.join(outside)}: not in the gravity panel (NaN)")
+    return m, notes
+
+
+__all__ = ["calibrate", "data_end_year", "initial_state_from_panel", "map_country", "panel_for_calibration",
+           "trade_cost_responses"]
