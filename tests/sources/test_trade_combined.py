@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from multivector.errors import DataError
+from multivector.indices.reported import match_figures
 from multivector.sources import trade
 
 
@@ -140,7 +141,7 @@ def test_china_side_and_kazakh_side_trade(stored, year, china_side, kazakh_side)
 ])
 def test_stated_figures_match_the_reporter(stored, year, country, partner, flow, reporter_words, expected):
     t, facts = stored
-    m = trade.match_figures(facts, t)
+    m = match_figures(facts, t)
     row = m.filter((pl.col("year") == year) & (pl.col("country") == country) & (pl.col("partner") == partner)
                    & (pl.col("flow") == flow) & pl.col("reporter").str.contains(reporter_words))
     assert row.height >= 1

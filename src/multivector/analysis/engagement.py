@@ -188,29 +188,13 @@ def balance_table(
     channels: Sequence[str] | None = None,
     combined: bool = True,
 ) -> pl.DataFrame:
-    """The multi-vector balance of **every** country of a panel against ``partners``, per channel.
+    """The multi-vector balance of **every** country of a panel against ``partners``, per channel:
+    :func:`multivector.indices.balance_index` with ``country=None`` (one function for one state and
+    for all). Returns ``country, year, channel, balance, tilt_partner, tilt, n_partners_with_data,
+    n_channels`` and the index's further columns."""
+    from multivector.countries import resolve_many
+    from multivector.indices import balance_index
 
-    Same definitions as :func:`multivector.indices.balance_index` (this project's index: normalised
-    Shannon entropy of engagement shares; the combined channel averages relative engagement
-    ``s·K`` over the channels with a defined balance), computed for all countries in one pass with
-    :func:`multivector.indices.balance_from_long`. A great power's own row against the set leaves
-    itself out (K is one less). Returns ``country, year, channel, balance, tilt_partner, tilt,
-    n_partners_with_data, n_channels``.
-    """
-    from multivector.indices import balance_from_long
-
-    long = engagement_long_all(panel, partners, channels)
-    by = ["country", "year", "channel"]
-    per = balance_from_long(long, by=by, partner="partner", value="engagement").with_columns(
-        pl.when(pl.col("balance").is_not_null()).then(1).otherwise(0).cast(pl.Int32).alias("n_channels"))
-    if not combined:
-        return per.sort(by)
-    ok = per.filter(pl.col("balance").is_not_null()).select(*by, "n_partners_with_data")
-    d = long.join(ok, on=by, how="inner").with_columns(
-        (pl.col("engagement") / pl.col("engagement").sum().over(by) * pl.col("n_partners_with_data")).alias("_r"))
-    r = d.group_by(["country", "year", "partner"]).agg(pl.col("_r").mean().alias("engagement"))
-    nch = d.group_by(["country", "year"]).agg(pl.col("channel").n_unique().cast(pl.Int32).alias("n_channels"))
-    comb = (balance_from_long(r, by=["country", "year"], partner="partner", value="engagement")
-            .join(nch, on=["country", "year"], how="left").with_columns(pl.lit("combined").alias("channel")))
-    out = pl.concat([per, comb.select(per.columns)])
-    return out.sort(["country", "year", "channel"])
+    df = panel_frame(panel)
+    parts = resolve_many(partners) if not isinstance(partners, str) or "," in partners else resolve_many([partners])
+    return balance_index(df, None, parts, channels=channels, combined=combined)

@@ -58,6 +58,7 @@ _COMMAND_MODULES = (
     "multivector.cli.read",
     "multivector.cli.registry",
     "multivector.cli.serve",
+    "multivector.cli.claims",
     "multivector.cli.corridors",
 )
 

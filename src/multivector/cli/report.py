@@ -35,10 +35,15 @@ index_app = typer.Typer(help="Indices as tables: balance, alignment, dependence 
                         no_args_is_help=True)
 
 #: index years when --years is not given (one country / every state)
-INDEX_YEARS = (1992, 2019)
-#: trade by partner runs to 2023
-DEPENDENCE_YEARS = (1992, 2023)
-ALL_YEARS = (1946, 2019)
+#: first years of the index tables; they run to the latest year the loaded data reach
+INDEX_FIRST, ALL_FIRST = 1992, 1946
+
+
+def _to_latest(first: int, verbs: tuple[str, ...] | None = None) -> tuple[int, int]:
+    """(first, the latest year the loaded data of ``verbs`` — default: every channel — reach)."""
+    from multivector.panel.verbs import latest_year
+
+    return first, latest_year(None, verbs) or 2019
 
 
 def _powers(partners: str | None, focus: str | None = None) -> tuple[list[str], str | None]:
@@ -73,11 +78,11 @@ def report(
     """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from multivector.report.build import DEFAULT_YEARS, build_report
+    from multivector.report.build import build_report
 
     # everything the user typed is checked before the report is built
     code = resolve_state(country)
-    yrs = parse_years(years, DEFAULT_YEARS)
+    yrs = parse_years(years, None)  # default: 1992 to the latest year any channel's data reach
     parts, fc = _powers(partners, focus)
     default_name = f"multivector-report-{code}.html"
     target = output_file(out, ("html", "pdf"), example=default_name, folder_name=default_name) or Output(Path(default_name), "html")
@@ -190,7 +195,7 @@ def index_balance(
 
     every = country.strip().lower() == "all"
     code = None if every else resolve_state(country, command="index balance")
-    yrs = parse_years(years, ALL_YEARS if every else INDEX_YEARS)
+    yrs = parse_years(years, _to_latest(ALL_FIRST if every else INDEX_FIRST))
     parts, _ = _powers(partners)
     target = output_file(out, TABLE_FORMATS, example="balance.csv")
     p = _panel(code, parts, yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_trade"))
@@ -215,7 +220,7 @@ def index_alignment(
     import polars as pl
 
     code = resolve_state(country, command="index alignment")
-    yrs = parse_years(years, INDEX_YEARS)
+    yrs = parse_years(years, _to_latest(INDEX_FIRST, ("add_un_votes",)))
     parts, _ = _powers(partners)
     target = output_file(out, TABLE_FORMATS, example="alignment.csv")
     p = _panel(code, parts, yrs, ("add_un_votes",))
@@ -246,7 +251,7 @@ def index_dependence(
     from multivector.panel.trade import partner_flows, world_totals
 
     code = resolve_state(country, command="index dependence")
-    yrs = parse_years(years, DEPENDENCE_YEARS)
+    yrs = parse_years(years, _to_latest(INDEX_FIRST, ("add_trade",)))
     parts, _ = _powers(partners)
     parts = [x for x in parts if x != code]
     target = output_file(out, TABLE_FORMATS, example="dependence.csv")

@@ -23,10 +23,15 @@ from multivector.indices.alignment import (
 from multivector.indices.balance import (
     CHANNELS,
     COUNT_CHANNELS,
+    SAMPLE_CHANNELS,
+    SHARE_CHANNELS,
     balance,
     balance_bootstrap_ci,
     balance_from_long,
+    balance_from_positions,
     balance_index,
+    evenness,
+    relative_positions,
     tilt,
 )
 from multivector.indices.dependence import (
@@ -77,7 +82,8 @@ __all__ = [
     "QUAD_CLASSES", "ICEWS_COLUMNS", "goldstein_mean", "net_cooperation", "quad_class_shares",
     "event_tone", "event_tone_from_events",
     # balance
-    "CHANNELS", "COUNT_CHANNELS", "balance", "tilt", "balance_bootstrap_ci", "balance_from_long", "balance_index",
+    "CHANNELS", "COUNT_CHANNELS", "SAMPLE_CHANNELS", "SHARE_CHANNELS", "balance", "tilt", "evenness",
+    "relative_positions", "balance_from_positions", "balance_bootstrap_ci", "balance_from_long", "balance_index",
     # influence
     "FBIC_BANDWIDTH_WEIGHTS", "FBIC_DEPENDENCE_WEIGHTS", "bandwidth", "influence_dependence", "influence_composite",
     "influence_table",

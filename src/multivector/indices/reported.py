@@ -47,3 +47,44 @@ def disagreements(df: pl.DataFrame, *, same_period: bool = True) -> pl.DataFrame
         .sort(["gap", "country", "partner", "year"], descending=[True, False, False, False])
     )
     return g
+
+
+FLOW_OF = {"turnover": ("exports_usd", "imports_usd"), "exports": ("exports_usd",), "imports": ("imports_usd",)}
+
+
+def match_figures(figures: pl.DataFrame, by_partner: pl.DataFrame, tolerance: float = 0.03) -> pl.DataFrame:
+    """Which reporter does each stated figure match? For every annual turnover/exports/imports figure
+    between two states (the ``reported_trade`` table: year, country, partner, flow, value_usd_bn) the
+    value as the country reports it and as the partner reports it (the same flow from its side:
+    exports ↔ imports), and ``matches``: ``"country"``, ``"partner"``, ``"both"`` or ``"neither"``
+    (within ``tolerance``, relative), or null when neither side's figure is in the table."""
+    f = figures.filter(pl.col("flow").is_in(list(FLOW_OF)) & pl.col("value_usd_bn").is_not_null()
+                       & pl.col("year").is_not_null())
+    if "period" in f.columns:
+        f = f.filter(pl.col("period") == "annual")
+    # states only (a group such as EU or C5 has no row of its own in the trade table)
+    f = f.filter(pl.col("country").str.contains(r"^[A-Z]{3}$") & pl.col("partner").str.contains(r"^[A-Z]{3}$"))
+    t = by_partner.select("iso3_1", "iso3_2", pl.col("year").cast(pl.Int32), "exports_usd", "imports_usd")
+    rows = []
+    for r in f.iter_rows(named=True):
+        cols = FLOW_OF[r["flow"]]
+        own = t.filter((pl.col("iso3_1") == r["country"]) & (pl.col("iso3_2") == r["partner"]) & (pl.col("year") == r["year"]))
+        mir = t.filter((pl.col("iso3_1") == r["partner"]) & (pl.col("iso3_2") == r["country"]) & (pl.col("year") == r["year"]))
+        swap = {"exports_usd": "imports_usd", "imports_usd": "exports_usd"}
+
+        def total(frame, names):
+            if frame.height == 0 or any(frame[c][0] is None for c in names):
+                return None
+            return sum(frame[c][0] for c in names) / 1e9
+
+        a, b = total(own, cols), total(mir, [swap[c] for c in cols])
+        v = float(r["value_usd_bn"])
+        near = lambda x: x is not None and abs(x - v) <= tolerance * v  # noqa: E731
+        match = None if a is None and b is None else (
+            "both" if near(a) and near(b) else "country" if near(a) else "partner" if near(b) else "neither")
+        rows.append({**{k: r[k] for k in ("year", "country", "partner", "flow")}, "stated_bn": v,
+                     "reporter": r.get("reporter"), "country_reports_bn": a, "partner_reports_bn": b, "matches": match,
+                     "source_url": r.get("source_url")})
+    return pl.DataFrame(rows, schema={"year": pl.Int32, "country": pl.String, "partner": pl.String, "flow": pl.String,
+                                      "stated_bn": pl.Float64, "reporter": pl.String, "country_reports_bn": pl.Float64,
+                                      "partner_reports_bn": pl.Float64, "matches": pl.String, "source_url": pl.String})

@@ -42,6 +42,9 @@ AGGREGATION: dict[str, str] = {
     "mirror_exports": "sum", "mirror_imports": "sum", "mirror_total": "sum", "trade_gap": "sum",
     "trade_source": "first", "mirror_source": "first", "trade_estimated": "max", "mirror_estimated": "max",
     "gdp_usd1": "first", "gdp_usd2": "sum", "cn_finance_commitments_usd2021": "sum",
+    # what leaders say about a group partner is what they say of the group as an actor (the same value
+    # on every member row), see add_speech_stance
+    "speech_stance": "first", "speech_mentions": "first",
     "mindist": "min", "contig": "closest",
 }
 

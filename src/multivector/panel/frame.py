@@ -21,6 +21,7 @@ from multivector.panel.add_distance import add_distance
 from multivector.panel.add_events import add_events
 from multivector.panel.add_gdp import add_gdp
 from multivector.panel.add_igos import add_igos
+from multivector.panel.add_speech_stance import add_speech_stance
 from multivector.panel.add_trade import add_trade
 from multivector.panel.add_un_votes import add_un_votes
 from multivector.panel.base import PanelBase, _fold_groups
@@ -86,6 +87,10 @@ class DyadPanel(PanelBase):
     def add_chinese_finance(self) -> "DyadPanel":
         """Chinese official development finance, AidData GCDF 3.0 (see :func:`~multivector.panel.add_chinese_finance.add_chinese_finance`)."""
         return add_chinese_finance(self)
+
+    def add_speech_stance(self, group_rule: str = "actor") -> "DyadPanel":
+        """What side 1's leaders said about side 2 in the UN General Debate (see :func:`~multivector.panel.add_speech_stance.add_speech_stance`)."""
+        return add_speech_stance(self, group_rule=group_rule)
 
     def add_distance(self) -> "DyadPanel":
         """Minimum distance and contiguity (see :func:`~multivector.panel.add_distance.add_distance`)."""

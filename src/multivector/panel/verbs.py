@@ -40,6 +40,7 @@ VERBS: tuple[Verb, ...] = (
                                    "mirror_total", "trade_gap", "trade_source", "mirror_source", "trade_estimated",
                                    "mirror_estimated"), "economy"),
     Verb("add_chinese_finance", ("cn_finance",), ("cn_finance_commitments_usd2021",), "economy", ("dyad", "state")),
+    Verb("add_speech_stance", ("ungdc",), ("speech_stance", "speech_mentions"), "speech"),
     Verb("add_distance", ("cow_distance", "cow_contiguity"), ("mindist", "contig"), None),
 )
 
@@ -71,3 +72,15 @@ def apply_loaded(panel, verbs: Iterable[str] | None = None):
         except (PanelError, StoreError) as exc:
             skipped.append((v.name, str(exc).splitlines()[0]))
     return replace(panel, skipped=tuple(skipped))
+
+
+def latest_year(store, verbs: Iterable[str] | None = None) -> int | None:
+    """The last year any engagement channel's source covers in ``store`` (the report's default end):
+    the verbs' first sources, among those that measure a channel."""
+    if store is None:
+        from multivector.store import default_store
+
+        store = default_store()
+    chosen = [verb(v) for v in verbs] if verbs is not None else [v for v in VERBS if v.channel]
+    ends = [cov[1] for v in chosen if (cov := store.coverage(v.sources[0])) is not None]
+    return max(ends) if ends else None

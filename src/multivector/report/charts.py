@@ -211,6 +211,32 @@ def trade_chart(trade: pl.DataFrame, colours: dict[str, str], country: str) -> g
     return fig
 
 
+def trade_sides_chart(both: pl.DataFrame, colours: dict[str, str], country: str, years: tuple[int, int],
+                      covered: tuple[int, int] | None) -> go.Figure:
+    """Goods trade with each power, US$ bn: solid = as the middle power reports it, dashed = as the
+    power reports the same flows (mirror statistics). The two are never averaged."""
+    title = f"Trade with each power, as {country} reports it (solid) and as the power does (dashed)"
+    d = both.filter(pl.col("reported_bn").is_not_null() | pl.col("mirror_bn").is_not_null())
+    if d.height == 0:
+        return _empty(title, "No trade by partner for these powers in these years.")
+    fig = go.Figure()
+    for p in colours:
+        s = d.filter(pl.col("partner") == p).sort("year")
+        if s.height == 0:
+            continue
+        for col, dash, who in (("reported_bn", "solid", country), ("mirror_bn", "dash", p)):
+            if s[col].drop_nulls().len() == 0:
+                continue
+            fig.add_trace(go.Scatter(
+                x=s["year"].to_list(), y=s[col].to_list(), mode="lines+markers", name=f"{p} — as {who} reports",
+                line={"color": colours[p], "width": 2, "dash": dash}, marker={"size": 4},
+                hovertemplate=f"{p}, reported by {who}: US$ %{{y:.2f}} bn<extra></extra>"))
+    _layout(fig, title, "Year", "Goods trade, US$ bn (current)", height=400)
+    fig.update_xaxes(range=[years[0] - 0.5, years[1] + 0.5], dtick=2 if years[1] - years[0] <= 30 else 5)
+    _gaps(fig, years, covered, "trade by partner")
+    return fig
+
+
 def timeline_chart(timeline: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
     """Summits, treaties and agreements as points on a time line, one row per power."""
     title = "Summits, treaties and agreements"

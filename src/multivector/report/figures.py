@@ -51,6 +51,16 @@ def make_figures(rep) -> dict[str, Any]:
                                        breaks=rep.breaks, hover_format=".2f")
         figs["volume"] = C.partner_lines(t["events"], "event_volume", "Volume of events towards each power (ICEWS)",
                                          "Events per year (count)", colours, yrs, c, lab, hover_format=".0f")
+    if "speech" in t:
+        c = cov.get("ungdc")
+        figs["speech"] = C.partner_lines(t["speech"], "speech_stance", "Stance of the UN General Debate statement toward each power",
+                                         "Stance (−1 hostile … +1 favourable)", colours, yrs, c, "UN General Debate",
+                                         breaks=rep.breaks, y_range=(-1, 1), hover_format=".2f")
+        figs["speech_mentions"] = C.partner_lines(t["speech"], "speech_mentions", "How often each power is named",
+                                                  "Mentions per statement (count)", colours, yrs, c, "UN General Debate",
+                                                  hover_format=".0f")
+    if "trade_both" in t:
+        figs["trade_both"] = C.trade_sides_chart(t["trade_both"], colours, rep.country, yrs, cov.get("trade"))
     figs["trade"] = C.trade_chart(t["trade_reported"], colours, rep.country)
     figs["timeline"] = C.timeline_chart(t["timeline"], colours)
     if "additive" in rep.hypotheses:

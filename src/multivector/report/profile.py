@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from multivector.errors import PanelError
-from multivector.report.sections import DEFAULT_YEARS, SECTIONS
+from multivector.report.sections import DEFAULT_YEARS, FIRST_YEAR, SECTIONS
 
 Progress = Callable[[str], None]
 
@@ -69,6 +69,20 @@ def _resolve_partners(country: str, partners: Iterable[Any] | str | None, notes:
     return parts
 
 
+def _require_data(panel, code: str, yrs: tuple[int, int]) -> None:
+    """Stop (instead of writing an empty report) when no channel has any data in the years asked for."""
+    from multivector.panel.verbs import VERBS
+
+    df = panel.df
+    cols = [c for v in VERBS if v.channel for c in v.columns if c in df.columns]
+    if any(df[c].drop_nulls().len() for c in cols):
+        return
+    cov = panel.coverage()
+    spans = ", ".join(f"{r['source']} {r['coverage_start']}–{r['coverage_end']}" for r in cov.iter_rows(named=True))
+    raise PanelError(f"no data on any channel for {code} in {yrs[0]}–{yrs[1]}; the loaded sources cover: {spans}. "
+                     "Choose years inside them (--years), or load newer data (`multivector data status`).")
+
+
 def _start(country: Any, partners, years, focus, breaks, store) -> Profile:
     """Resolve the country, powers, years and focus once, and build the panel with every loaded verb."""
     from multivector.analysis import DEFAULT_BREAKS
@@ -78,11 +92,17 @@ def _start(country: Any, partners, years, focus, breaks, store) -> Profile:
     code = resolve(country, allow_groups=False)
     notes: dict[str, list[str]] = {k: [] for k, _ in SECTIONS}
     parts = _resolve_partners(code, partners, notes["snapshot"])
-    yrs = tuple(int(y) for y in (years or DEFAULT_YEARS))
+    if years is None:
+        from multivector.panel.verbs import latest_year
+
+        last = latest_year(store)
+        years = (FIRST_YEAR, last) if last else DEFAULT_YEARS
+    yrs = tuple(int(y) for y in years)
     if len(yrs) != 2 or yrs[0] > yrs[1]:
         raise PanelError(f"years must be (first, last), e.g. (1992, 2019); got {years!r}")
     brks = tuple(breaks) if breaks is not None else DEFAULT_BREAKS
     panel = dyad_years(code, partners=parts, years=yrs, store=store).add_loaded()
+    _require_data(panel, code, yrs)
     for verb, why in panel.skipped:
         if verb != "add_trade":  # trade by partner is optional
             notes["coverage"].append(f"Not loaded, so left out: {verb}: {why}")
@@ -177,6 +197,37 @@ def events_step(p: Profile) -> None:
             "year", "partner", "gdelt_events", "gdelt_goldstein_mean", "gdelt_net_coop").sort(["partner", "year"])
 
 
+def speech_step(p: Profile) -> None:
+    """What the middle power's leaders said about each power in the UN General Debate."""
+    rows = p.rows
+    if "speech_mentions" not in rows.columns:
+        p.notes["speech"].append("The UN General Debate speeches are not loaded in this store (`multivector data status`).")
+        return
+    sp = rows.filter(pl.col("speech_mentions").is_not_null()).select("year", "partner", "speech_stance", "speech_mentions")
+    p.tables["speech"] = sp.sort(["partner", "year"])
+    named = sp.filter(pl.col("speech_mentions") > 0)
+    spoke = sp["year"].n_unique()
+    for part in p.partners:
+        n = named.filter(pl.col("partner") == part).height
+        if spoke and n < 5:
+            p.notes["speech"].append(f"{p.country_name}'s General Debate statements name {part} in only {n} of {spoke} "
+                                     "years: too few to read a trend from.")
+
+
+def trade_both_step(p: Profile) -> None:
+    """Goods trade with each power as the middle power reports it and as the power reports it (mirror)."""
+    rows = p.rows
+    if "trade_total" not in rows.columns:
+        p.notes["trade"].append("Trade by partner is not loaded in this store (`multivector data import trade PATH`).")
+        return
+    both = rows.select("year", "partner", "trade_total", "mirror_total", "trade_gap", "trade_source", "mirror_source")
+    both = both.filter(pl.col("trade_total").is_not_null() | pl.col("mirror_total").is_not_null())
+    p.tables["trade_both"] = both.with_columns(
+        (pl.col("trade_total") / 1e9).alias("reported_bn"), (pl.col("mirror_total") / 1e9).alias("mirror_bn"),
+        pl.when(pl.col("trade_total") > 0).then(100 * pl.col("trade_gap") / pl.col("trade_total")).alias("gap_pct"),
+    ).sort(["partner", "year"])
+
+
 def trade_step(p: Profile) -> None:
     """Trade as each side reports it (hand-compiled figures), and where reporters disagree."""
     from multivector.indices.reported import disagreements
@@ -209,6 +260,21 @@ def trade_step(p: Profile) -> None:
     p.tables["trade_reported"], p.tables["trade_disagreements"] = sel, dis
     if sel.height:
         p.sources.append("reported_trade")
+    if "trade_both" in p.tables:  # which side's statistics each stated figure matches
+        from multivector.indices.reported import match_figures
+        from multivector.panel.trade import partner_flows
+
+        # back to the stating side's direction (reported_trade turned the power's exports into our imports)
+        theirs = (pl.col("country") != code) & pl.col("flow").is_in(["exports", "imports"])
+        stated = sel.with_columns(
+            pl.when(theirs).then(pl.when(pl.col("flow") == "exports").then(pl.lit("imports")).otherwise(pl.lit("exports")))
+            .otherwise(pl.col("flow")).alias("flow"))
+        m = match_figures(stated, partner_flows(code, p.panel.store))
+        p.tables["trade_matches"] = m.filter(pl.col("matches").is_not_null()).with_columns(
+            pl.when(pl.col("matches") == "country").then(pl.col("country") + pl.lit("'s own statistics"))
+            .when(pl.col("matches") == "partner").then(pl.col("partner") + pl.lit("'s statistics"))
+            .when(pl.col("matches") == "both").then(pl.lit("both sides"))
+            .otherwise(pl.lit("neither side (within 3 %)")).alias("matches_reporter"))
 
 
 def timeline_step(p: Profile) -> None:
@@ -282,6 +348,8 @@ STEPS: tuple[tuple[str, Callable[[Profile], None]], ...] = (
     ("security ties", security_step),
     ("institutions", institutions_step),
     ("event tone", events_step),
+    ("what leaders say", speech_step),
+    ("trade from both sides", trade_both_step),
     ("reported trade", trade_step),
     ("the timeline", timeline_step),
     ("testing the claims", claims_step),
@@ -379,7 +447,8 @@ def _snapshot(t: dict[str, pl.DataFrame], code: str, parts: list[str], focus: st
 def _section_notes(notes: dict[str, list[str]], panel, t: dict[str, pl.DataFrame], yrs: tuple[int, int], code: str) -> None:
     cov = {r["source"]: r for r in panel.coverage().iter_rows(named=True)}
 
-    labels = {"unvotes": "UN votes", "idealpoints": "ideal points", "atop": "ATOP", "cow_igo": "COW IGO", "icews": "ICEWS"}
+    labels = {"unvotes": "UN votes", "idealpoints": "ideal points", "atop": "ATOP", "cow_igo": "COW IGO", "icews": "ICEWS",
+              "ungdc": "the UN General Debate corpus", "trade": "trade by partner"}
 
     def gap_text(src: str) -> str | None:
         r = cov.get(src)
@@ -392,7 +461,8 @@ def _section_notes(notes: dict[str, list[str]], panel, t: dict[str, pl.DataFrame
         return f"{labels.get(src, src)} covers {r['coverage_start']}–{r['coverage_end']}: no data for {years_}"
 
     for section, srcs in (("alignment", ["unvotes", "idealpoints"]), ("security", ["atop"]), ("institutions", ["cow_igo"]),
-                          ("events", ["icews"]), ("balance", ["atop", "cow_igo", "icews"])):
+                          ("events", ["icews"]), ("speech", ["ungdc"]), ("trade", ["trade"]),
+                          ("balance", ["atop", "cow_igo", "icews"])):
         gaps = [g for g in (gap_text(s_) for s_ in srcs) if g]
         if gaps:
             notes.setdefault(section, []).append("; ".join(gaps) + " (shown as gaps, never as zero).")

@@ -43,7 +43,8 @@ def _cell(v: Any, col: str) -> tuple[str, bool]:
     if isinstance(v, float):
         if col in ("p_value", "p_holm"):
             return (f"{v:.3g}" if v >= 1e-4 else "< 0.0001"), True
-        if col in ("value_usd_bn", "min_value", "max_value", "gap", "share_pct", "dyadigos"):
+        if col in ("value_usd_bn", "min_value", "max_value", "gap", "share_pct", "dyadigos", "reported_bn", "mirror_bn",
+                   "gap_pct", "stated_bn", "country_reports_bn", "partner_reports_bn"):
             return f"{v:,.2f}", True
         return f"{v:,.3f}", True
     if isinstance(v, int):
@@ -103,6 +104,11 @@ def render_html(rep) -> str:
         "institutions": table_html(t.get("institutions"), summary="Shared IGOs by year"),
         "events": table_html(t.get("events"), summary="ICEWS events and tone by year"),
         "gdelt": table_html(t.get("gdelt")),
+        "speech": table_html(t.get("speech"), summary="Stance and mentions by year"),
+        "trade_both": table_html(t.get("trade_both"), ["partner", "year", "reported_bn", "mirror_bn", "gap_pct", "trade_source",
+                                                       "mirror_source"], summary="Trade from both sides, with the source of each figure"),
+        "trade_matches": table_html(t.get("trade_matches"), ["year", "country", "partner", "flow", "stated_bn", "reporter",
+                                                             "country_reports_bn", "partner_reports_bn", "matches_reporter"]),
         "trade_disagreements": table_html(
             t.get("trade_disagreements"),
             ["power", "year", "period", "flow", "unit", "reporter_min", "min_value", "reporter_max", "max_value", "gap", "ratio"]),

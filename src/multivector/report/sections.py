@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-DEFAULT_YEARS = (1992, 2019)
-"""Default report years: after the Soviet Union's end, to the last year of the starter pack's UN
-votes and GDP (2019)."""
+FIRST_YEAR = 1992
+"""The report's default first year: after the Soviet Union's end. The default last year is the
+latest any channel's data reach (:func:`multivector.panel.verbs.latest_year`)."""
+
+DEFAULT_YEARS = (FIRST_YEAR, 2019)
+"""The years used when the store cannot say how far its data reach."""
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("snapshot", "Snapshot"), ("balance", "Balance over time"), ("alignment", "Alignment with each power"),
     ("security", "Security ties"), ("institutions", "Institutions"), ("events", "Event tone"),
-    ("trade", "Recent trade, as each side reports it"), ("timeline", "Summits and treaties"),
+    ("speech", "What leaders say"), ("trade", "Trade, as each side reports it"), ("timeline", "Summits and treaties"),
     ("hypotheses", "The claims, tested"), ("coverage", "Data coverage"), ("citations", "Citations"),
 )

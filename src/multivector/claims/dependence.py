@@ -1,0 +1,220 @@
+"""Is there a risk of dependence? A verdict read from the dependence table.
+
+The measures (partner share, HHI across all partners, trade/GDP) are computed by
+:mod:`multivector.indices.dependence` (``multivector index dependence``); this module only judges
+them, per partner and reporter side, against thresholds stated in raw terms with their source:
+
+========================  ===========  ======================================================================
+quantity                   threshold    source
+========================  ===========  ======================================================================
+``partner_share``          > 0.30       U.S. DOJ & FTC, *Merger Guidelines* (18 Dec 2023), Guideline 1: a merger
+                                        creating a firm with a share over 30 % is presumed to lessen competition.
+                                        Applied by analogy: one partner with over 30 % of the country's trade.
+``hhi``                    > 0.18       Same Guidelines, §2.1: an HHI above 1,800 (shares in percent) is
+                                        "highly concentrated" — 0.18 with shares as fractions, Σ s² over
+                                        **all** partners (not across a few great powers).
+``trade_gdp``              none         No published threshold for bilateral trade/GDP (Oneal & Russett
+                                        1997 use it as a continuous measure): reported, and placed among
+                                        all countries' trade/GDP with the same partner when the table has
+                                        them (top decile named), never a verdict on its own.
+========================  ===========  ======================================================================
+
+A figure is null — and the partner "not assessable" — when it is missing, including a group partner
+(the EU) whose members are not all covered that year: a missing member is never read as zero. The
+two reporters (the country's own figures and the partner's mirror figures) are judged separately and
+never averaged; when they disagree about a threshold, the verdict says so. GDP must be in current US$
+(World Bank NY.GDP.MKTP.CD): trade in current dollars over real or PPP GDP is not a share of anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from multivector.claims.results import ClaimResult
+from multivector.errors import PanelError
+
+RISK = "risk"
+NO_RISK = "no risk"
+DISAGREE = "reporters disagree"
+NOT_ASSESSABLE = "not assessable"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    value: float | None
+    meaning: str
+    source: str
+
+
+THRESHOLDS: dict[str, Threshold] = {
+    "partner_share": Threshold(
+        0.30, "one partner takes more than 30 % of the country's trade with the world",
+        "U.S. Department of Justice & Federal Trade Commission (2023), Merger Guidelines, Guideline 1 "
+        "(30 % share presumption), applied by analogy to a country's trade partners"),
+    "hhi": Threshold(
+        0.18, "the HHI of the country's trade across all partners exceeds 0.18 (1,800 on the 0–10,000 scale)",
+        "U.S. Department of Justice & Federal Trade Commission (2023), Merger Guidelines, §2.1 "
+        "(highly concentrated markets: HHI > 1,800)"),
+    "trade_gdp": Threshold(
+        None, "trade with the partner as a share of the country's GDP (current US$); no published threshold",
+        "Oneal, J. R. & Russett, B. M. (1997). The Classical Liberals Were Right. ISQ 41(2) — a continuous measure"),
+}
+
+LONG_COLUMNS = ("country", "partner", "year", "reporter", "partner_share", "hhi", "trade_gdp")
+
+
+def normalize_table(table: Any) -> pl.DataFrame:
+    """The dependence table in long form: ``country, partner, year, reporter, partner_share, hhi,
+    trade_gdp``. Accepts that form, or the wide form of
+    :func:`multivector.indices.dependence.trade_dependence` (``share_reported``/``share_mirror``,
+    ``trade_gdp_reported``/``trade_gdp_mirror``, ``hhi_reported``/``hhi_mirror``): ``reported`` becomes
+    reporter ``country`` (the country's own figures), ``mirror`` reporter ``partner``."""
+    from multivector.indices._common import to_polars
+
+    t = to_polars(table, "dependence table")
+    if {"country", "partner", "year"} - set(t.columns):
+        raise PanelError("the dependence table needs columns country, partner, year (and partner_share, hhi, "
+                         "trade_gdp by reporter)")
+    if "reporter" in t.columns or "partner_share" in t.columns:
+        out = t
+        if "reporter" not in out.columns:
+            out = out.with_columns(pl.lit("country").alias("reporter"))
+    else:
+        parts = []
+        for side, rep in (("reported", "country"), ("mirror", "partner")):
+            cols = {"partner_share": f"share_{side}", "hhi": f"hhi_{side}", "trade_gdp": f"trade_gdp_{side}"}
+            if not any(c in t.columns for c in cols.values()):
+                continue
+            parts.append(t.select("country", "partner", "year", pl.lit(rep).alias("reporter"),
+                                  *[(pl.col(c) if c in t.columns else pl.lit(None, pl.Float64)).alias(k)
+                                    for k, c in cols.items()]))
+        if not parts:
+            raise PanelError("the dependence table has none of partner_share/hhi/trade_gdp (or their _reported/"
+                             "_mirror forms)")
+        out = pl.concat(parts, how="vertical_relaxed")
+    for c in ("partner_share", "hhi", "trade_gdp"):
+        if c not in out.columns:
+            out = out.with_columns(pl.lit(None, pl.Float64).alias(c))
+    extra = [c for c in out.columns if c not in LONG_COLUMNS]
+    return out.select(*LONG_COLUMNS, *extra).with_columns(pl.col("year").cast(pl.Int32),
+                                                          *[pl.col(c).cast(pl.Float64) for c in ("partner_share", "hhi", "trade_gdp")])
+
+
+_NOT_OWN = re.compile(r"not of|share of [^;,.()%]{0,40} with |of china.central asia|of total china")
+
+
+def table_from_reported(reported: pl.DataFrame, country: str) -> pl.DataFrame:
+    """A dependence table from the hand-compiled reported trade facts (``reported_trade``): shares of
+    the country's total trade with a partner, as each reporter states them (turnover only; a share
+    whose note says it is of something else is left out). No HHI, no trade/GDP."""
+    need = {"year", "reporter", "country", "partner", "flow", "share_pct"}
+    if need - set(reported.columns):
+        raise PanelError(f"the reported trade table lacks {sorted(need - set(reported.columns))}")
+    r = reported.filter((pl.col("country") == country) & (pl.col("flow") == "turnover") & pl.col("share_pct").is_not_null()
+                        & pl.col("year").is_not_null())
+    if "note" in r.columns:
+        r = r.filter(~pl.col("note").fill_null("").str.to_lowercase().str.contains(_NOT_OWN.pattern))
+    cols = [pl.col("country"), pl.col("partner"), pl.col("year").cast(pl.Int32), pl.col("reporter"),
+            (pl.col("share_pct") / 100).alias("partner_share"), pl.lit(None, pl.Float64).alias("hhi"),
+            pl.lit(None, pl.Float64).alias("trade_gdp")]
+    extra = [pl.col(c) for c in ("period", "source_url") if c in r.columns]
+    return r.select(*cols, *extra).sort(["partner", "year"])
+
+
+def dependence_risk(
+    table: Any,
+    country: str,
+    partners: Sequence[str] | None = None,
+    year: int | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    source: str = "dependence table",
+) -> ClaimResult:
+    """The dependence-risk verdict per partner (and for overall concentration), by reporter side.
+
+    For each partner, the latest year with a figure (or ``year``): ``risk`` when every reporter with
+    a share puts it above the partner-share threshold, ``no risk`` when none does, ``reporters
+    disagree`` otherwise, ``not assessable`` without a figure (null for an uncovered EU member is
+    null here too). The overall row judges the HHI across all partners the same way. Thresholds:
+    :data:`THRESHOLDS` (override with ``thresholds={"partner_share": 0.25}``).
+    """
+    th = {k: v.value for k, v in THRESHOLDS.items()}
+    if thresholds:
+        unknown = [k for k in thresholds if k not in th]
+        if unknown:
+            raise PanelError(f"unknown threshold(s) {unknown}; choose from {list(th)}")
+        th.update({k: float(v) for k, v in thresholds.items()})
+    t = normalize_table(table).filter(pl.col("country") == country)
+    if partners:
+        t = t.filter(pl.col("partner").is_in(list(partners)))
+    all_t = normalize_table(table)
+    rows: list[dict] = []
+    notes: list[str] = []
+    plist = list(partners) if partners else sorted(t["partner"].unique().to_list())
+    for p in plist:
+        d = t.filter((pl.col("partner") == p) & pl.col("partner_share").is_not_null())
+        if year is not None:
+            d = d.filter(pl.col("year") == year)
+        if d.height == 0:
+            rows.append({"partner": p, "year": year, "verdict": NOT_ASSESSABLE, "figures": [],
+                         "note": f"no partner-share figure for {country}–{p}" + (f" in {year}" if year else "")
+                                 + " (missing, or a group partner whose members are not all covered)"})
+            continue
+        y = int(d["year"].max())
+        d = d.filter(pl.col("year") == y)
+        figs = []
+        for r in d.iter_rows(named=True):
+            f = {"reporter": r["reporter"], "partner_share": r["partner_share"], "trade_gdp": r["trade_gdp"],
+                 "crosses": bool(r["partner_share"] > th["partner_share"])}
+            if r.get("period"):
+                f["period"] = r["period"]
+            if r.get("source_url"):
+                f["source_url"] = r["source_url"]
+            if r["trade_gdp"] is not None:
+                same = all_t.filter((pl.col("partner") == p) & (pl.col("year") == y) & (pl.col("reporter") == r["reporter"])
+                                    & pl.col("trade_gdp").is_not_null())
+                if same.height >= 20:
+                    f["trade_gdp_percentile"] = float((same["trade_gdp"] < r["trade_gdp"]).mean())
+            figs.append(f)
+        crossed = {f["crosses"] for f in figs}
+        verdict = RISK if crossed == {True} else (NO_RISK if crossed == {False} else DISAGREE)
+        shares = ", ".join(f"{f['partner_share']:.0%} ({f['reporter']})" for f in figs)
+        rows.append({"partner": p, "year": y, "verdict": verdict, "figures": figs, "threshold": th["partner_share"],
+                     "note": f"{p}'s share of {country}'s trade in {y}: {shares}; threshold {th['partner_share']:.0%}"})
+    h = t.filter(pl.col("hhi").is_not_null())
+    if year is not None:
+        h = h.filter(pl.col("year") == year)
+    if h.height:
+        y = int(h["year"].max())
+        hh = h.filter(pl.col("year") == y).unique(["reporter"], keep="first")
+        figs = [{"reporter": r["reporter"], "hhi": r["hhi"], "crosses": bool(r["hhi"] > th["hhi"])}
+                for r in hh.iter_rows(named=True)]
+        crossed = {f["crosses"] for f in figs}
+        verdict = RISK if crossed == {True} else (NO_RISK if crossed == {False} else DISAGREE)
+        rows.append({"partner": None, "year": y, "verdict": verdict, "figures": figs, "threshold": th["hhi"],
+                     "note": "concentration across all partners: " + ", ".join(f"HHI {f['hhi']:.3f} ({f['reporter']})"
+                                                                             for f in figs)
+                             + f"; threshold {th['hhi']}"})
+    else:
+        rows.append({"partner": None, "year": year, "verdict": NOT_ASSESSABLE, "figures": [],
+                     "note": "no HHI across all partners in the table (trade by partner with the world not loaded)"})
+    if t.filter(pl.col("trade_gdp").is_not_null()).height == 0:
+        notes.append("Trade/GDP is not available (needs trade by partner and GDP in current US$).")
+    notes.append(f"Source: {source}. Reporters are judged separately, never averaged.")
+    return ClaimResult(
+        claim="dependence", country=country,
+        question=f"Is {country} at risk of depending on one partner?",
+        results=rows,
+        method=("Latest partner share of the country's trade with the world, per reporter, against 30 %; HHI across "
+                "all partners against 0.18; trade/GDP (current US$) reported without a threshold."),
+        notes=notes,
+        parameters={"thresholds": {k: {"value": th[k], "meaning": v.meaning, "source": v.source}
+                                   for k, v in THRESHOLDS.items()}},
+        references=("U.S. Department of Justice & Federal Trade Commission (2023). Merger Guidelines.",
+                    "Hirschman, A. O. (1945). National Power and the Structure of Foreign Trade.",
+                    "Oneal, J. R. & Russett, B. M. (1997). The Classical Liberals Were Right. ISQ 41(2)."),
+    )
