@@ -127,3 +127,36 @@ def test_the_network_can_come_from_a_registry_database(tmp_path, network):
     a = compare("CHN", "DEU", runs=100, seed=1, network=net).to_dict()["routes"]
     b = compare("CHN", "DEU", runs=100, seed=1, network=network).to_dict()["routes"]
     assert a == b
+
+
+def _world_with_kazakhstan():
+    """A made-up world with Kazakhstan and the EU as one aggregate (as the Central Asia panel has it)."""
+    from multivector import econ
+
+    countries = ["CHN", "EU", "KAZ", "RUS", "TUR"]
+    flows = np.array([[900.0, 80.0, 20.0, 30.0, 20.0],
+                      [60.0, 2000.0, 15.0, 40.0, 30.0],
+                      [25.0, 30.0, 150.0, 20.0, 5.0],
+                      [15.0, 50.0, 15.0, 600.0, 10.0],
+                      [10.0, 40.0, 4.0, 8.0, 300.0]])
+    dist = np.array([[1, 8, 3, 6, 7], [8, 1, 5, 2, 3], [3, 5, 1, 2, 4], [6, 2, 2, 1, 3], [7, 3, 4, 3, 1]], float)
+    costs = dist ** -1.0 * np.where(np.eye(5) == 1, 1.0, math.exp(-1.5))
+    return econ.GEBaseline(countries, flows, costs, sigma=7.0, reference="EU")
+
+
+def test_ge_with_the_middle_power_in_the_data_carries_its_own_trade_costs(network):
+    """When the gravity data contain Kazakhstan (and the EU as an aggregate), the shock includes
+    Kazakhstan's own corridor costs, and the simulator shock comes from the GE."""
+    from multivector.corridors.disruption import run_scenario
+
+    res = run_scenario("caspian-ferry-outage", runs=30, seed=0, network=network)
+    ge = res.ge(_world_with_kazakhstan(), country="KAZ")
+    assert "KAZ-TUR" in ge.pct and ge.pct["KAZ-TUR"]["p95"] > 0
+    assert any("KAZ's own trade costs" in n for n in ge.notes)
+    assert ge.pair_trade_change("KAZ", ["TUR"], "p95") < 0
+    shock = res.sim_shock("KAZ", ge=ge)
+    assert shock.partners["TUR"]["source"] == "general equilibrium"
+    assert shock.trade_costs()["TUR"][1] > 0
+    # China–EU's change reaches the EU aggregate itself
+    north = run_scenario("northern-route-closed", runs=30, seed=0, network=network)
+    assert "CHN-EU" in north.ge(_world_with_kazakhstan()).pairs_changed

@@ -177,7 +177,7 @@ def scenario_cmd(
     shock = None
     if ge or sim_out is not None:
         with err_console.status("general equilibrium (econ.trade_cost_shock)", spinner="dots"):
-            effects = res.ge() if ge else None
+            effects = res.ge(country=country) if ge else None
             shock = res.sim_shock(country, ge=effects)
         if effects is not None:
             d["ge"] = effects.to_dict()

@@ -62,17 +62,29 @@ def reference_baseline():
 
 
 def default_baseline():
-    """A Central Asia gravity baseline if the econ module offers one, else the reference data's."""
+    """The Central Asia gravity baseline when the econ module offers one and the store has its data
+    (``econ.central_asia_results().baseline()``), else the reference data's."""
     from multivector import econ
 
-    for name in ("central_asia_baseline",):
-        fn = getattr(econ, name, None)
-        if callable(fn):
-            try:
-                return fn()
-            except MultivectorError:
-                break
+    fn = getattr(econ, "central_asia_results", None)
+    if callable(fn):
+        try:
+            return fn().baseline()
+        except MultivectorError:
+            pass  # no data in the store for the panel: the reference data
     return reference_baseline()
+
+
+def _codes_in(base, code: str) -> list[str]:
+    """A state or group as the baseline's codes: the group itself when the data aggregate it (EU),
+    else its members present."""
+    from multivector import countries as cc
+
+    if code in base.countries:
+        return [code]
+    if cc.is_group(code):
+        return [m for m in cc.group_members(code) if m in base.countries]
+    return []
 
 
 @dataclass
@@ -111,9 +123,9 @@ class GEEffects:
     def pair_trade_change(self, a: str, b: str | list[str], which: str = "median") -> float | None:
         """% change of trade between ``a`` and ``b`` (a state or several), both directions, in GE."""
         res = self.results.get(which)
-        if res is None:
-            return None
         bs = {b} if isinstance(b, str) else set(b)
+        if res is None:  # no trade cost moved at this percentile: no change, if the pair is in the data
+            return 0.0 if a in self.countries and bs & set(self.countries) else None
         base = new = 0.0
         for p in res.pairs_table():
             if (p["exporter"] == a and p["importer"] in bs) or (p["importer"] == a and p["exporter"] in bs):
@@ -125,20 +137,35 @@ class GEEffects:
         med = self.countries_table("median")
         keys = ("exports_change_pct", "real_gdp_change_pct")
         rows = []
-        for r in sorted(med, key=lambda r: -abs(r["real_gdp_change_pct"]))[:top]:
+        focus = ("CHN", "EU", "DEU", "KAZ", "TUR", "RUS")
+        ordered = sorted(med, key=lambda r: (r["country"] not in focus,
+                                             focus.index(r["country"]) if r["country"] in focus else 0,
+                                             -abs(r["real_gdp_change_pct"])))
+        for r in ordered[:top]:
             c = self.country(r["country"])
             rows.append({"country": r["country"], **{k: c.get(k, {}) for k in keys}})
         return {"scenario": self.scenario, "data": self.data, "trade_cost_change_pct": self.pct,
                 "pairs_changed": self.pairs_changed, "countries": rows, "notes": self.notes}
 
 
-def ge_effects(result: ScenarioResult, baseline: Any = None, *, quantiles=(5, 50, 95)) -> GEEffects:
-    """Feed a disruption's trade-cost changes to :func:`multivector.econ.trade_cost_shock`."""
+def ge_effects(result: ScenarioResult, baseline: Any = None, *, country: str | None = "KAZ",
+               quantiles=(5, 50, 95)) -> GEEffects:
+    """Feed a disruption's trade-cost changes to :func:`multivector.econ.trade_cost_shock`.
+
+    The changes are those of each demand's trade (China–EU by default) and, when the gravity data
+    contain ``country`` (a middle power), that country's own trade costs with the simulator's
+    partners as the corridor model computes them (its cheapest path to each partner, scarcity
+    prices included): the GE then carries both the direct and the indirect effects.
+    """
     from multivector import countries as cc
     from multivector import econ
 
     base = baseline if baseline is not None else default_baseline()
-    data = REFERENCE["citation"] if baseline is None and base is reference_baseline() else getattr(base, "notes", "") or "given baseline"
+    if baseline is None and base is reference_baseline():
+        data = REFERENCE["citation"]
+    else:
+        data = "; ".join(map(str, getattr(base, "notes", []) or [])) or "the given gravity baseline"
+        data = data if len(data) < 300 else data[:297] + "…"
     notes: list[str] = []
     names = ("p5", "median", "p95")
     per_q: dict[str, dict[tuple[str, str], float]] = {n: {} for n in names}
@@ -150,17 +177,33 @@ def ge_effects(result: ScenarioResult, baseline: Any = None, *, quantiles=(5, 50
         origin = dp.origin_country
         targets_code = dp.demand.represents or dp.destination_country
         targets = cc.group_members(targets_code) if cc.is_group(targets_code) else [targets_code]
-        present = [t for t in targets if t in base.countries and t != origin]
+        present = [t for t in _codes_in(base, targets_code) if t != origin]
         if origin not in base.countries or not present:
             notes.append(f"{dp.demand.name}: {origin} or {targets_code} is not in the gravity data; no GE change for it")
             continue
-        missing = sorted(set(targets) - set(base.countries) - {origin})
+        missing = [] if targets_code in base.countries else sorted(set(targets) - set(base.countries) - {origin})
         if missing:
             notes.append(f"{dp.demand.name}: {len(missing)} members of {targets_code} are not in the gravity data "
                          f"({', '.join(missing[:6])}{' …' if len(missing) > 6 else ''})")
         for n, q in zip(names, qs):
             for t in present:
                 per_q[n][(origin, t)] = q
+    if country is not None:
+        iso = cc.resolve(country, allow_groups=False)
+        if iso in base.countries:
+            for p in SIM_PARTNERS:
+                codes = [c for c in _codes_in(base, p) if c != iso]
+                link = _corridor_link(result, iso, p) if codes else None
+                if link is None:
+                    continue
+                pct, closed = link
+                pct = np.where(closed, 100.0, pct)  # every route closed: counted as doubling the trade cost
+                qs = percentiles(pct[np.isfinite(pct)], quantiles) if np.isfinite(pct).any() else [0.0] * 3
+                for n, q in zip(names, qs):
+                    for c in codes:
+                        per_q[n][(iso, c)] = per_q[n].get((iso, c), 0.0) + q
+                pct_out[f"{iso}-{p}"] = dict(zip(names, qs))
+            notes.append(f"{iso}'s own trade costs with its partners (corridor model) are part of the shock")
     results: dict[str, Any] = {}
     for n in names:
         changes = {k: v for k, v in per_q[n].items() if abs(v) > 1e-9}
@@ -252,7 +295,7 @@ def sim_shock(result: ScenarioResult, country: str = "KAZ", *, ge: GEEffects | N
         row: dict[str, Any] = {"trade_cost": None}
         ge_change = None
         if ge is not None and iso in ge.countries:
-            members = cc.group_members(p) if cc.is_group(p) else [p]
+            members = [p] if p in ge.countries else (cc.group_members(p) if cc.is_group(p) else [p])
             lo = ge.pair_trade_change(iso, members, "p5")
             md = ge.pair_trade_change(iso, members, "median")
             hi = ge.pair_trade_change(iso, members, "p95")
