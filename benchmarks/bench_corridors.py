@@ -96,7 +96,7 @@ def main() -> None:
 
         _, t_base = _t(reference_baseline)
         ge, t_ge = _t(res.ge)
-        shock, t_shock = _t(res.sim_shock, "KAZ", ge=ge)
+        _shock, t_shock = _t(res.sim_shock, "KAZ", ge=ge)
         chn = ge.country("CHN")
         report["ge"] = {"baseline_s": t_base, "ge_s": t_ge, "sim_shock_s": t_shock, "pct": ge.pct,
                         "chn_exports": chn.get("exports_change_pct"), "chn_real_gdp": chn.get("real_gdp_change_pct")}

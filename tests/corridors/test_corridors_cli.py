@@ -101,7 +101,7 @@ def test_user_mistakes_exit_2_with_one_message(cli, argv, words):
 def test_a_bad_scenario_file_exits_2(cli, tmp_path):
     p = tmp_path / "bad.toml"
     p.write_text('[[close]]\nsegments = ["nope"]\n', encoding="utf-8")
-    code, out, err = cli(["corridors", "scenario", str(p)])
+    code, _out, err = cli(["corridors", "scenario", str(p)])
     assert code == 2 and "unknown segment 'nope'" in err and "Traceback" not in err
 
 

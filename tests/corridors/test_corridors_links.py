@@ -77,7 +77,7 @@ def test_a_sim_shock_runs_in_the_simulator_and_lowers_economic_engagement(networ
     sc = shock.scenario()
     assert sc.powers["TUR"]["trade_cost"][1] > 0
     assert "extends" in shock.to_toml() and "[powers.TUR]" in shock.to_toml()
-    kw = dict(runs=200, years=10, seed=3, calibrate=False)
+    kw = {"runs": 200, "years": 10, "seed": 3, "calibrate": False}
     base = run_ensemble("baseline", "KAZ", **kw)
     hit = run_ensemble(sc, "KAZ", **kw)
     assert hit.outcome("engagement_economy:TUR").mean() < base.outcome("engagement_economy:TUR").mean()

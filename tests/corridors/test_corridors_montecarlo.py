@@ -77,7 +77,7 @@ def test_compare_is_reproducible_with_a_seed(network):
     a = compare("CHN", "DEU", runs=300, seed=11, network=network).to_dict()
     b = compare("CHN", "DEU", runs=300, seed=11, network=network).to_dict()
     c = compare("CHN", "DEU", runs=300, seed=12, network=network).to_dict()
-    strip = lambda d: [{k: v for k, v in r.items()} for r in d["routes"]]  # noqa: E731
+    strip = lambda d: [{k: v for k, v in r.items()} for r in d["routes"]]
     assert strip(a) == strip(b)
     assert strip(a) != strip(c)
 

@@ -12,13 +12,25 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from multivector.cli._common import console, err_console, escape, whole_number, written_atomically
+from multivector.cli._common import (
+    console,
+    err_console,
+    escape,
+    whole_number,
+    written_atomically,
+)
 from multivector.errors import UsageError
 
 corridors_app = typer.Typer(
@@ -40,9 +52,9 @@ corridors_app = typer.Typer(
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text (tables) or json.")]
 SeedOpt = Annotated[int, typer.Option("--seed", "-s", parser=whole_number(0), metavar="INTEGER",
                                       help="Random seed: same seed, same results.")]
-DbOpt = Annotated[Optional[str], typer.Option("--db", metavar="URL",
+DbOpt = Annotated[str | None, typer.Option("--db", metavar="URL",
                                               help="Read the network from this registry database (default: the shipped seed).")]
-OutOpt = Annotated[Optional[Path], typer.Option("-o", "--out", "--output", metavar="PATH",
+OutOpt = Annotated[Path | None, typer.Option("-o", "--out", "--output", metavar="PATH",
                                                 help="Also write the JSON result to this file.", show_default=False)]
 
 
@@ -100,7 +112,7 @@ def compare_cmd(
     runs: Annotated[int, typer.Option("--runs", "-n", parser=whole_number(1, 1_000_000), metavar="INTEGER",
                                       help="Monte Carlo runs.")] = 2000,
     seed: SeedOpt = 0,
-    scenario: Annotated[Optional[str], typer.Option("--scenario", metavar="NAME|FILE",
+    scenario: Annotated[str | None, typer.Option("--scenario", metavar="NAME|FILE",
                                                     help="Compare in a disrupted world (a shipped scenario or a .toml file).")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = "text",
@@ -156,7 +168,7 @@ def scenario_cmd(
     seed: SeedOpt = 0,
     ge: Annotated[bool, typer.Option("--ge", help="Also the general-equilibrium effects (econ) and the simulator shock.")] = False,
     country: Annotated[str, typer.Option("--country", "-c", metavar="ISO3", help="Middle power for the simulator shock.")] = "KAZ",
-    sim_out: Annotated[Optional[Path], typer.Option("--sim-out", metavar="FILE.toml",
+    sim_out: Annotated[Path | None, typer.Option("--sim-out", metavar="FILE.toml",
                                                     help="Write the simulator scenario (extra trade costs) to this file.")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = "text",
@@ -307,9 +319,9 @@ def calibration_cmd(
 
 @corridors_app.command("network")
 def network_cmd(
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", "--output", metavar="PATH",
+    out: Annotated[Path | None, typer.Option("-o", "--out", "--output", metavar="PATH",
                                                 help="Write the GeoJSON here (default: standard output).")] = None,
-    scenario: Annotated[Optional[str], typer.Option("--scenario", metavar="NAME|FILE",
+    scenario: Annotated[str | None, typer.Option("--scenario", metavar="NAME|FILE",
                                                     help="Add baseline and scenario volumes per segment.")] = None,
     runs: Annotated[int, typer.Option("--runs", "-n", parser=whole_number(1, 100_000), metavar="INTEGER")] = 100,
     seed: SeedOpt = 0,

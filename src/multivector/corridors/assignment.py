@@ -7,8 +7,8 @@ and cost computed, and the cargo classes assigned by the multi-class min-cost fl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

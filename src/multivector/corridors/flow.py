@@ -149,16 +149,16 @@ def single_class_min_cost_flow(arcs: list[tuple[str, str, float, float | None]],
         return f"{n}#in" if n in node_capacity else n
 
     for n, cap in node_capacity.items():
-        g.add_edge(f"{n}#in", f"{n}#out", weight=0, capacity=int(round(cap)))
+        g.add_edge(f"{n}#in", f"{n}#out", weight=0, capacity=round(cap))
     for u, v, cost, cap in arcs:
-        attrs = {"weight": int(round(cost * scale))}
+        attrs = {"weight": round(cost * scale)}
         if cap is not None:
-            attrs["capacity"] = int(round(cap))
+            attrs["capacity"] = round(cap)
         g.add_edge(tail(u), head(v), **attrs)
     for n, s in supply.items():
         node = tail(n) if s > 0 else head(n)
         g.add_node(node)
-        g.nodes[node]["demand"] = -int(round(s))
+        g.nodes[node]["demand"] = -round(s)
     try:
         flow = nx.min_cost_flow(g)
     except nx.NetworkXUnfeasible as exc:

@@ -11,12 +11,19 @@ conditions it meets; paths that meet none are ``other``.
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
 
-from multivector.corridors.parameters import ElementParams, ModelParameters, Quantity, RouteDef, load_parameters
+from multivector.corridors.parameters import (
+    ElementParams,
+    ModelParameters,
+    Quantity,
+    RouteDef,
+    load_parameters,
+)
 from multivector.corridors.sea import KNOT_KM_DAY, sea_route
 from multivector.errors import DataError, MultivectorError
 
@@ -170,8 +177,8 @@ class CorridorNetwork:
                     raise DataError(msg, file=where)
                 self.notes.append(msg)
         for name, e in (*self.params.nodes.items(), *self.params.segments.items()):
-            if e.capacity is not None and e.capacity.basis == "reported" and strict:
-                if not e.capacity.figure or self.find_figure(e.capacity.figure) is None:
+            if (e.capacity is not None and e.capacity.basis == "reported" and strict
+                    and (not e.capacity.figure or self.find_figure(e.capacity.figure) is None)):
                     raise DataError(f"{name}: a reported capacity must name its figure (metric, segment, year) "
                                     "of facts/corridors.csv", file=where)
 
@@ -371,9 +378,7 @@ class CorridorNetwork:
             return False
         if route.modes_any and not modes & set(route.modes_any):
             return False
-        if route.segments_any and not set(route.segments_any) & set(segs):
-            return False
-        return True
+        return not (route.segments_any and not set(route.segments_any) & set(segs))
 
     def classify(self, segs: list[str], countries: tuple[str, ...]) -> str:
         for name, r in self.params.routes.items():
@@ -473,18 +478,20 @@ class CorridorNetwork:
                             break
             except nx.NetworkXNoPath:
                 pass
+        if len(self._path_cache) > 4096:  # many custom scenarios in a long-running server: start again
+            self._path_cache.clear()
         self._path_cache[key] = out
         return out
 
     def _node_weight(self, n: str) -> float:
-        if n.startswith("~") or n.startswith("<") or n not in self.nodes:
+        if n.startswith(("~", "<")) or n not in self.nodes:
             return 0.0
         return self.nominal_node_days(n)
 
     def _path_from(self, g, nodes: list[str]) -> Path | None:
         segs: list[str] = []
         real: list[str] = [nodes[0]]
-        for u, v in zip(nodes, nodes[1:]):
+        for u, v in itertools.pairwise(nodes):
             sid = g.edges[u, v]["sid"]
             if v.startswith("~"):
                 continue

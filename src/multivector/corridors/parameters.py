@@ -8,6 +8,7 @@ A :class:`Quantity` is a range ``[low, high]`` with a unit, a basis (``reported`
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -151,7 +152,7 @@ def quantity(value: Any, key: str, where: str, *, unit: str = "", basis: str = "
     if isinstance(value, dict):
         unknown = set(value) - {"range", "basis", "note", "unit", "figure"}
         if unknown:
-            raise _err(error, f"unknown key {sorted(unknown)[0]!r} in {key}; allowed: range, basis, note, unit, figure", where)
+            raise _err(error, f"unknown key {min(unknown)!r} in {key}; allowed: range, basis, note, unit, figure", where)
         basis = value.get("basis", basis)
         note = value.get("note", note)
         unit = value.get("unit", unit)
@@ -166,7 +167,7 @@ def quantity(value: Any, key: str, where: str, *, unit: str = "", basis: str = "
         lo, hi = float(value[0]), float(value[1])
     else:
         raise _err(error, f"{key} must be a number or a range [low, high], got {value!r}", where)
-    if lo != lo or hi != hi or abs(lo) == float("inf") or abs(hi) == float("inf"):
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         raise _err(error, f"{key} = {value!r} is not a finite number", where)
     if lo > hi:
         raise _err(error, f"{key} = [{lo:g}, {hi:g}] has min > max; write [low, high] with low ≤ high", where)

@@ -47,8 +47,13 @@ from pathlib import Path
 from typing import Any
 
 from multivector.corridors.model import ElementChange
-from multivector.corridors.network import CorridorNetwork, Closures
-from multivector.corridors.parameters import Demand, Quantity, demand_from_table, quantity
+from multivector.corridors.network import Closures, CorridorNetwork
+from multivector.corridors.parameters import (
+    Demand,
+    Quantity,
+    demand_from_table,
+    quantity,
+)
 from multivector.corridors.sea import PASSAGES, normalise_passages
 from multivector.errors import ScenarioError
 
