@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def additive_curve(draws: int, effects=(-0.5, -0.25, 0.0, 0.25, 0.5), loadings=(0.0, 0.5, 1.0, 2.0), old: bool = True):
+def additive_curve(draws: int, effects=(-0.5, -0.25, 0.0, 0.25, 0.5), loadings=(0.0, 0.5, 1.0, 2.0)):
     """Share of draws read additive / subtractive by the overall row, per true effect and loading of
-    the middle-power-year common factor; and, for comparison, the first-difference design the
-    methods review rejected (multivector.analysis, shared-count levels)."""
-    import polars as pl
+    the middle-power-year common factor. (The figures in docs/claims.md for the first-difference design
+    the methods review rejected — the former ``multivector.analysis``, since removed — were measured
+    with this script at commit aa61243.)"""
 
     from multivector.claims import additive_or_subtractive
     from multivector.claims.synthetic import synthetic_long_panel
@@ -38,24 +38,12 @@ def additive_curve(draws: int, effects=(-0.5, -0.25, 0.0, 0.25, 0.5), loadings=(
     for eff in effects:
         for lam in loadings:
             counts = {"additive": 0, "subtractive": 0, "no evidence either way": 0, "not testable": 0}
-            old_counts = {"additive": 0, "subtractive": 0}
             t0 = time.perf_counter()
             for r in range(draws):
                 lp, truth = synthetic_long_panel(effect=eff, loading=lam, seed=int(1e6 + 1e4 * lam + 100 * (eff + 1) + r))
                 res = additive_or_subtractive(lp, "MID", "FOC", truth["others"], n_placebo=1000)
                 counts[res.overall()[0]["reading"]] += 1
-                if old:
-                    from multivector.analysis import additive_or_subtractive as old_design
-
-                    f = lp.long().filter((pl.col("country") == "MID") & pl.col("partner").is_in(["FOC", *truth["others"]]))
-                    panel = f.select(pl.col("country").alias("iso3_1"), pl.col("partner").alias("iso3_2"), "year",
-                                     pl.col("value").round().alias("dyadigos"))
-                    o = old_design(panel, "MID", ["FOC", *truth["others"]], focus="FOC")
-                    fd = o.estimates.filter(pl.col("model") == "first differences")["reading"][0]
-                    if fd in old_counts:
-                        old_counts[fd] += 1
             rows.append({"effect": eff, "loading": lam, "draws": draws, **{k: v / draws for k, v in counts.items()},
-                         **({f"old_{k}": v / draws for k, v in old_counts.items()} if old else {}),
                          "seconds_per_draw": (time.perf_counter() - t0) / draws})
             print(f"  effect {eff:+.2f} loading {lam}: {rows[-1]}", flush=True)
     return rows

@@ -156,7 +156,7 @@ def main() -> None:
     # cold: every run reads its tables from the DuckDB store (a fresh Store object, no cache)
     t_mv, runs_mv, df_mv = timed(lambda: build_multivector(Store(store_path)), args.repeat)
     t_pd, runs_pd, df_pd = timed(lambda: pandas_baseline(Store(store_path)), args.repeat)
-    print(f"COLD (tables read from the store each run), all dyad-years 1946-2019 + ATOP, IGOs, NMC, distance:")
+    print("COLD (tables read from the store each run), all dyad-years 1946-2019 + ATOP, IGOs, NMC, distance:")
     print(f"  multivector median {t_mv:.3f} s ({fmt(runs_mv)}); rows {df_mv.height:,}")
     print(f"  pandas      median {t_pd:.3f} s ({fmt(runs_pd)}); ratio {t_pd / t_mv:.1f}x")
     # warm: tables already in memory (as R's package data is for peacesciencer)

@@ -102,7 +102,7 @@ def main_(per_class: int, seed: int) -> int:
                 crashes.append(("scenario table", raw, traceback.format_exc()[-1500:]))
         rows.append(("scenario tables (scenario_from_dict)", n_tables, c[2], c[0], c[-1], time.perf_counter() - t0))
     print(f"seed {seed}")
-    print(f"| class | inputs | refused with a message | ran | tracebacks | seconds |\n|---|---:|---:|---:|---:|---:|")
+    print("| class | inputs | refused with a message | ran | tracebacks | seconds |\n|---|---:|---:|---:|---:|---:|")
     for name, n, refused, ran, crashed, secs in rows:
         print(f"| {name} | {n:,} | {refused:,} | {ran:,} | {crashed} | {secs:.0f} |")
     total = sum(r[1] for r in rows)

@@ -414,6 +414,56 @@ class Store:
             return None
         return int(rows["coverage_start"][0]), int(rows["coverage_end"][0])
 
+    # -- derived results -----------------------------------------------------------------------
+
+    def version(self) -> str:
+        """A digest of what the store holds (every table's source, version, rows and import time):
+        it changes with every import, so results derived from the data can be kept until then."""
+        import hashlib
+
+        prov = self.provenance()
+        if prov.height == 0:
+            return "empty"
+        cols = [c for c in ("source", "tbl", "version", "rows", "imported_at", "origin") if c in prov.columns]
+        text = prov.select(cols).sort(cols[:2]).write_csv()
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def cached(self, name: str, key: object, build):
+        """``build()``'s result, kept on disk beside the store until the store's data change.
+
+        For results that take seconds to derive from the data and are asked for again (the balance
+        of every state, the claims' reference panel): the first call builds and writes the result
+        (atomically), later calls — in any process — read it. ``key`` (any value with a stable
+        ``repr``) tells results of one ``name`` apart. A cache that cannot be read or written is
+        ignored: the result is then built each time."""
+        import hashlib
+        import pickle
+
+        folder = self.path.parent / "cache" / self.version()
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()[:20]
+        path = folder / f"{name}-{digest}.pickle"
+        if path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    return pickle.load(fh)
+            except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never trusted
+                path.unlink(missing_ok=True)
+        value = build()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.parent.iterdir():  # results of older data are stale
+                if old != folder and old.is_dir():
+                    import shutil
+
+                    shutil.rmtree(old, ignore_errors=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError:  # a read-only or full store folder: work without the cache
+            pass
+        return value
+
 
 _default: Store | None = None
 

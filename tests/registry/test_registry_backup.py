@@ -96,7 +96,6 @@ def test_a_bad_file_is_refused_whole(sqlite_url):
 
 
 def test_native_backup_and_restore_with_the_cli(backend, tmp_path):
-    from multivector.cli import main
 
     url = backend.seeded()
     src = with_history(url)

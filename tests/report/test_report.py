@@ -39,7 +39,8 @@ def test_the_report_runs_to_the_latest_year_any_channel_has(kaz):
 def test_report_balance_table_equals_the_balance_index_api(kaz, kaz_panel):
     from multivector.indices import balance_index
 
-    api = balance_index(kaz_panel.df, "KAZ", POWERS, ci=True)
+    world = mv.dyad_years(None, partners=POWERS, years=kaz.years).add_loaded().df  # every state: the reference
+    api = balance_index(world, "KAZ", POWERS, ci=True)
     got = kaz.tables["balance"]
     assert got.columns == api.columns and got.height == api.height
     for c in got.columns:
@@ -62,14 +63,23 @@ def test_report_alignment_and_events_equal_the_panel(kaz, kaz_panel):
     assert e.filter(pl.col("net_coop").is_not_null()).select((pl.col("net_coop") - pl.col("net_coop_api")).abs().max()).item() == 0
 
 
-def test_report_hypotheses_equal_the_analysis_api(kaz, kaz_panel):
-    from multivector.analysis import additive_or_subtractive, shift_over_time
-
+def test_report_claims_equal_the_claims_api(kaz):
     from polars.testing import assert_frame_equal
 
-    assert_frame_equal(kaz.tables["hypothesis_additive"],
-                       additive_or_subtractive(kaz_panel, "KAZ", POWERS, focus="CHN").estimates)
-    assert_frame_equal(kaz.tables["hypothesis_shift"], shift_over_time(kaz_panel, "KAZ", POWERS).estimates)
+    from multivector.claims import bottom_line
+
+    api = bottom_line("KAZ", focus="CHN", others=["RUS", "USA", "EU", "TUR"], dates=list(kaz.breaks))
+    for claim in ("additive", "shift", "dependence"):
+        assert_frame_equal(kaz.tables[f"claim_{claim}"], api.results[claim].table)
+    assert [c["reading"] for c in kaz.bottom_line.claims] == [c["reading"] for c in api.claims]
+
+
+def test_the_report_opens_with_the_bottom_line(kaz_html):
+    _, html = kaz_html
+    first = html.index('<section id="bottomline">')
+    assert first < html.index('<section id="snapshot">') < html.index('<section id="claims">')
+    for words in ("Ties with CHN additive, not subtractive", "Risk of dependence", "What would change it"):
+        assert words in html[first:html.index('<section id="snapshot">')]
 
 
 def test_every_chart_draws_the_numbers_of_its_table(kaz):
@@ -113,7 +123,7 @@ def test_html_is_one_offline_file_with_plotly_embedded_once(kaz, kaz_html):
 def test_html_has_every_section_and_states_coverage_gaps(kaz, kaz_html):
     _, html = kaz_html
     for sid in ("snapshot", "balance", "alignment", "security", "institutions", "events", "trade", "timeline",
-                "hypotheses", "coverage", "citations"):
+                "claims", "speech", "bottomline", "coverage", "citations"):
         assert f'id="{sid}"' in html
     assert "COW IGO covers 1816–2014: no data for 2015–2025" in html
     assert "small and biased" in html  # GDELT flagged
@@ -215,7 +225,8 @@ def test_cli_index_balance_writes_csv_and_parquet_equal_to_the_api(runner, tmp_p
     res = runner.invoke(app, ["index", "balance", "KAZ", "-o", str(csv)])
     assert res.exit_code == 0, res.output
     got = pl.read_csv(csv)
-    api = balance_index(kaz_panel.df, "KAZ", POWERS, ci=True)
+    world = mv.dyad_years(None, partners=POWERS, years=(1992, 2025)).add_loaded().df
+    api = balance_index(world, "KAZ", POWERS, ci=True)
     assert got.height == api.height
     assert (got["balance"].fill_null(-1) - api["balance"].fill_null(-1)).abs().max() < 1e-12
     pq = tmp_path / "b.parquet"
@@ -232,7 +243,7 @@ def test_cli_index_prints_a_table_without_output(runner):
     res = runner.invoke(app, ["index", "alignment", "KAZ", "--years", "2010-2011"])
     assert res.exit_code == 0 and "CHN" in res.output
     res = runner.invoke(app, ["index", "dependence", "KAZ", "--years", "2010-2012"])
-    assert res.exit_code == 0 and "Dependence flags" in res.output and "Concentration of Kazakhstan" in res.output
+    assert res.exit_code == 0 and "Dependence risk of KAZ" in res.output and "Trade dependence of KAZ" in res.output
 
 
 def test_cli_index_balance_for_every_state(runner, tmp_path):

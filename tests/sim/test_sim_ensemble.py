@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from multivector.errors import ScenarioError
-from multivector.sim import InitialState, load_scenario, run_ensemble
+from multivector.sim import InitialState, run_ensemble
 from multivector.sim.ensemble import chunk_sizes
 
 PARTNERS = ("CHN", "RUS", "USA", "EU", "TUR")

@@ -28,12 +28,10 @@ partners disagree, "no evidence either way" with a note saying so.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import polars as pl
 
 from multivector.claims import estimators as est
 from multivector.claims.dates import parse_date

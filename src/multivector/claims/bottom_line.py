@@ -30,7 +30,7 @@ class BottomLine:
     def text(self) -> str:
         lines = []
         for c in self.claims:
-            lines.append(f"{c['title']}: {c['reading']}")
+            lines.append(f"{c['title']}: {c.get('headline', c['reading'])}")
             lines.append(f"  {c['summary']}")
             lines.append(f"  Design: {c['design']}")
             lines.append(f"  Uncertainty: {c['uncertainty']}")
@@ -54,6 +54,10 @@ def _additive_claim(res: ClaimResult) -> dict:
     else:
         kinds = {r["reading"] for r in claimed.values()}
         reading = kinds.pop() if len(kinds) == 1 else "mixed"
+    headline = reading
+    if claimed and len(claimed) < len(testable):  # say which channels carry the reading
+        headline = (f"{reading} on {', '.join(CHANNEL_WORDS.get(ch, ch) for ch in claimed)} only; no evidence either way "
+                    f"on {', '.join(CHANNEL_WORDS.get(ch, ch) for ch in testable if ch not in claimed)}")
     parts = []
     for ch, r in read.items():
         w = CHANNEL_WORDS.get(ch, ch)
@@ -89,7 +93,7 @@ def _additive_claim(res: ClaimResult) -> dict:
     if not_test:
         change.append("testable data for " + ", ".join(not_test))
     return {"claim": "additive", "title": f"Ties with {f} additive, not subtractive",
-            "reading": reading, "summary": summary,
+            "reading": reading, "headline": headline, "summary": summary,
             "design": "within-country relative engagement, placebo partners, synthetic-control comparison "
                       "countries; a reading counts only when the first two agree and the third does not contradict",
             "uncertainty": unc, "what_would_change": "; ".join(change), "by_channel": list(read.values())}
@@ -116,8 +120,10 @@ def _shift_claim(res: ClaimResult) -> dict:
     stand = [(r, d) for r in rows for d in r.get("dates", []) if d.get("stands_out")]
     if not tested and not treaties:
         reading = NOT_TESTABLE
-    elif stand:
+    elif any(r.get("p_value") is not None for r, _ in stand):
         reading = "shift at a named date"
+    elif stand:  # only treaty changes (a census, not a statistical test) fall on a named date
+        reading = "treaty change at a named date"
     elif breaks:
         reading = "shift, not at the named dates"
     else:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import polars as pl
 
 from multivector.claims.long import Cube, LongPanel, long_from_panel
 

@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import polars as pl
 
 from multivector.claims import estimators as est
 from multivector.claims.additive import _default_others, resolve_code

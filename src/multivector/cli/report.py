@@ -94,9 +94,10 @@ def report(
 
         check_pdf_support()
 
-    steps = ["checking the store", "building the panel", "computing the balance index",
-             "alignment, security, institutions, events", "reported trade and the timeline", "testing the hypotheses",
-             "coverage and citations", "snapshot", "drawing the charts", "writing the report"]
+    from multivector.report.profile import STEPS
+
+    # building the panel, each profile step, drawing the charts, writing the report
+    steps = ["building the panel", *(label for label, _ in STEPS), "drawing the charts", "writing the report"]
     t0 = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True) as prog:
@@ -190,21 +191,23 @@ def index_balance(
 
     `multivector index balance KAZ -o balance.csv`; `multivector index balance all --years 1946-2019 -o all.parquet`.
     """
-    from multivector.analysis import balance_table
     from multivector.indices import balance_index
+    from multivector.panel import every_state
+    from multivector.store import default_store
 
     every = country.strip().lower() == "all"
     code = None if every else resolve_state(country, command="index balance")
     yrs = parse_years(years, _to_latest(ALL_FIRST if every else INDEX_FIRST))
     parts, _ = _powers(partners)
+    parts = [x for x in parts if x != code]
     target = output_file(out, TABLE_FORMATS, example="balance.csv")
-    p = _panel(code, parts, yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_trade"))
+    store = default_store()
+    with console.status("placing the country among all states (built once per version of the data)"):
+        df = store.cached("balance", (code, tuple(parts), yrs, ci and code is not None),
+                          lambda: balance_index(every_state(parts, yrs, store), code, parts, ci=ci and code is not None))
     if code is None:
-        df = balance_table(p.df, parts)
-        title = f"Balance of every state vs {', '.join(parts)}, {yrs[0]}–{yrs[1]}"
+        title = f"Balance of every state vs {', '.join(parts)}, {yrs[0]}–{yrs[1]} (this project's index; 1 = even)"
     else:
-        parts = [x for x in parts if x != code]
-        df = balance_index(p.df, code, parts, ci=ci)
         title = f"Balance of {code} vs {', '.join(parts)}, {yrs[0]}–{yrs[1]} (this project's index; 1 = even)"
     _print_or_write(df, target, title)
 
@@ -238,16 +241,15 @@ def index_dependence(
 ) -> None:
     """Trade dependence on each power from both reporters side by side: partner share, trade/GDP
     (current US$) and the HHI of all partners, as the country reports its trade and as each partner does;
-    then the dependence-risk flags over all channels.
+    then the risk verdict read from that table (`multivector claims dependence` has it in full).
 
     `multivector index dependence KAZ --years 2000-2023 -o dependence.csv`
     """
     import polars as pl
 
-    from multivector.analysis import dependence_risk
+    from multivector.claims.dependence import dependence_risk
     from multivector.indices.dependence import concentration_both_sides, mirror_flows, trade_dependence
     from multivector.panel.add_trade import CIF_FOB
-    from multivector.panel.facts import reported_trade
     from multivector.panel.trade import partner_flows, world_totals
 
     code = resolve_state(country, command="index dependence")
@@ -255,7 +257,7 @@ def index_dependence(
     parts, _ = _powers(partners)
     parts = [x for x in parts if x != code]
     target = output_file(out, TABLE_FORMATS, example="dependence.csv")
-    p = _panel(code, parts, yrs, ("add_un_votes", "add_alliances", "add_igos", "add_events", "add_gdp", "add_trade"))
+    p = _panel(code, parts, yrs, ("add_gdp", "add_trade"))
     totals = world_totals(code, p.store)
     conc = concentration_both_sides(mirror_flows(partner_flows(code, p.store), code), totals=totals)
     df = trade_dependence(p.df, totals=totals, concentration=conc).filter(pl.col("year").is_between(*yrs))
@@ -269,12 +271,12 @@ def index_dependence(
         return
     console.print(f"[dim]reported = {code}'s own customs figures; mirror = the partner's figures for the same flows. "
                   f"They differ: {escape(CIF_FOB)}. Sources per value: -o file.csv (trade_source, mirror_source).[/]")
-    res = dependence_risk(p.df, code, parts, reported=reported_trade(code, parts, p.store))
-    _print_or_write(res.estimates, None, f"Dependence flags for {code} (thresholds: multivector.analysis.THRESHOLDS)",
-                    ["source", "channel", "year", "indicator", "partner", "value", "threshold", "flagged", "note"])
-    console.print(escape(res.lead))
-    for pt in res.points:
-        console.print(f"• {escape(pt)}")
+    full = trade_dependence(p.df, totals=totals, concentration=conc)
+    res = dependence_risk(full, code, partners=parts, source="trade by partner from both reporters")
+    _print_or_write(res.table.select([c for c in ("partner", "year", "verdict", "threshold", "note") if c in res.table.columns]),
+                    None, f"Dependence risk of {code} (thresholds: multivector.claims.dependence.THRESHOLDS)")
+    for n in res.notes:
+        console.print(f"• {escape(n)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -544,8 +544,8 @@ def _pair_fixed_effect_costs(sc: Scenario, gd: GravityData) -> tuple[GravityEsti
     log_tbar = pd.Series(cpair).map(gamma).to_numpy(dtype=float)
     missing = np.isnan(log_tbar)
     if (missing & cdom).any():
-        raise DataError(f"no domestic flow is observed in the panel, so trade costs cannot be normalised to domestic "
-                        f"trade", file=gd.file, hint="the pair-fixed-effects method needs domestic (intra-national) flows")
+        raise DataError("no domestic flow is observed in the panel, so trade costs cannot be normalised to domestic "
+                        "trade", file=gd.file, hint="the pair-fixed-effects method needs domestic (intra-national) flows")
     if missing.any():
         if not sc.fill:
             raise ScenarioError(f"{sc.name}: {int(missing.sum())} pair(s) never trade in the panel, so their pair "

@@ -46,8 +46,12 @@ def goldstein_mean(scores: Any, weights: Any = None) -> float:
     m = ~(np.isnan(g) | np.isnan(w))
     if np.any(w[m] < 0):
         raise PanelError("goldstein_mean: weights must be non-negative")
-    tw = np.sum(w[m])
-    return float(np.sum(w[m] * g[m]) / tw) if tw > 0 else float("nan")
+    wm = w[m]
+    top = wm.max() if wm.size else 0.0
+    if not top > 0:
+        return float("nan")
+    wm = wm / top  # scale weights to at most 1 first: tiny (subnormal) weights would otherwise round g·w
+    return float(np.clip(np.sum(wm * g[m]) / np.sum(wm), g[m].min(), g[m].max()))
 
 
 def _quads(verb_coop: Any, matl_coop: Any, verb_conf: Any, matl_conf: Any) -> np.ndarray:

@@ -209,3 +209,14 @@ def state_years(
     if frame.height == 0:
         raise PanelError("the panel is empty: none of the given countries was a state in these years")
     return StatePanel(frame=frame, store=store, years=yrs)
+
+
+def every_state(partners, years: tuple[int, int], store: Store | None = None) -> pl.DataFrame:
+    """Every state's directed dyad-years with ``partners`` and every loaded verb (:meth:`DyadPanel.add_loaded`):
+    the reference for indices that place one state among all (balance percentiles, the claims'
+    placebo partners). Kept in the store's cache until the data change, so it is built once."""
+    store = store or default_store()
+    parts = tuple(partners)
+    yrs = (int(years[0]), int(years[1]))
+    return store.cached("every_state", (parts, yrs),
+                        lambda: dyad_years(None, partners=list(parts), years=yrs, store=store).add_loaded().df)

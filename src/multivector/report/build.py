@@ -29,20 +29,23 @@ __all__ = ["DEFAULT_YEARS", "SECTIONS", "Report", "build_report"]
 
 @dataclass
 class Report:
-    """A built report: the tables behind every chart, the hypotheses, the charts, and notes."""
+    """A built report: the tables behind every chart, the claims tested, the charts, and notes."""
 
     country: str
     country_name: str
     partners: list[str]
     years: tuple[int, int]
     tables: dict[str, pl.DataFrame]
-    hypotheses: dict[str, Any]
+    claims: dict[str, Any]
+    """The claim tests by claim (``additive``, ``shift``, ``dependence``): :class:`multivector.claims.ClaimResult`."""
     figures: dict[str, Any] = field(repr=False, default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
     bibtex: str = ""
     focus: str | None = None
     breaks: tuple[int, ...] = ()
     created: str = ""
+    bottom_line: Any = None
+    """What the evidence says about each claim (:class:`multivector.claims.BottomLine`)."""
 
     def html(self) -> str:
         """The report as one self-contained HTML page (plotly.js inline, no network requests)."""
@@ -96,7 +99,7 @@ def build_report(
     """
     p = country_profile(country, partners, years, focus=focus, breaks=breaks, store=store, progress=progress)
     rep = Report(country=p.country, country_name=p.country_name, partners=p.partners, years=p.years, tables=p.tables,
-                 hypotheses=p.hypotheses, notes=p.notes, bibtex=p.bibtex, focus=p.focus, breaks=p.breaks,
+                 claims=p.claims, bottom_line=p.bottom_line, notes=p.notes, bibtex=p.bibtex, focus=p.focus, breaks=p.breaks,
                  created=p.created)
     if charts:
         from multivector.report.figures import make_figures

@@ -269,31 +269,28 @@ def timeline_chart(timeline: pl.DataFrame, colours: dict[str, str]) -> go.Figure
     return fig
 
 
-def additive_chart(estimates: pl.DataFrame, focus: str) -> go.Figure:
-    """First-difference estimate per channel with its 95% interval (left of 0 = subtractive)."""
-    title = f"Do ties with the others move with ties with {focus}? (first differences)"
-    d = estimates.filter((pl.col("model") == "first differences") & pl.col("estimate").is_not_null())
+def additive_chart(table: pl.DataFrame, focus: str) -> go.Figure:
+    """The within-country reading per channel and partner: co-movement of relative engagement with
+    the focus power and with each other power, with its 95 % interval (left of 0 = subtractive),
+    coloured by the reading all designs give together."""
+    title = f"Does engagement with the others move with engagement with {focus}? (within-country design)"
+    d = table.filter((pl.col("design") == "within") & pl.col("estimate").is_not_null()) if table.height else table
     if d.height == 0:
         return _empty(title, "Not estimable on these data (too few years or no variation).")
-    labels = [CHANNEL_LABELS.get(c, c) for c in d["channel"].to_list()]
+    overall = table.filter(pl.col("design") == "overall").select("channel", pl.col("reading").alias("overall"))
+    d = d.join(overall, on="channel", how="left")
+    labels = [f"{CHANNEL_LABELS.get(c, c)} · {p}" for c, p in zip(d["channel"].to_list(), d["partner"].to_list())]
     colours = {"additive": "#2ca02c", "subtractive": "#d62728"}
     fig = go.Figure(go.Scatter(
         x=d["estimate"].to_list(), y=labels, mode="markers",
-        marker={"size": 11, "color": [colours.get(r, "#555") for r in d["reading"].to_list()]},
-        error_x={"type": "data", "symmetric": False, "array": (d["ci_high"] - d["estimate"]).to_list(),
-                 "arrayminus": (d["estimate"] - d["ci_low"]).to_list(), "thickness": 2, "width": 6},
-        customdata=list(zip(d["ci_low"].to_list(), d["ci_high"].to_list(), d["n_obs"].to_list(), d["reading"].to_list())),
-        hovertemplate="%{y}: %{x:+.2f} SD (95% CI %{customdata[0]:+.2f} to %{customdata[1]:+.2f}; n = %{customdata[2]}) — %{customdata[3]}<extra></extra>",
+        marker={"size": 10, "color": [colours.get(r, "#777") for r in d["overall"].to_list()]},
+        error_x={"type": "data", "symmetric": False, "array": (d["ci_high"] - d["estimate"]).fill_null(0).to_list(),
+                 "arrayminus": (d["estimate"] - d["ci_low"]).fill_null(0).to_list(), "thickness": 2, "width": 5},
+        customdata=list(zip(d["ci_low"].to_list(), d["ci_high"].to_list(), d["reading"].to_list(), d["overall"].to_list())),
+        hovertemplate="%{y}: %{x:+.2f} (95% CI %{customdata[0]:+.2f} to %{customdata[1]:+.2f}) — within: %{customdata[2]}; "
+                      "all designs: %{customdata[3]}<extra></extra>",
         showlegend=False))
     fig.add_vline(x=0, line_color="#333", line_width=1)
-    _layout(fig, title, f"Change in engagement with the other powers per 1 SD change with {focus} (SD units)", "",
-            height=120 + 55 * d.height, legend=False)
-    fig.update_layout(hovermode="closest", margin={"l": 190})
-    fig.update_yaxes(autorange="reversed")
-    lim = max(1.1, float(max(abs(d["ci_low"].min()), abs(d["ci_high"].max()))) + 0.1)
-    fig.update_xaxes(range=[-lim, lim])
-    fig.add_annotation(x=-lim * 0.97, y=1.02, yref="paper", xanchor="left", text="← subtractive", showarrow=False,
-                       font={"size": 11, "color": "#d62728"})
-    fig.add_annotation(x=lim * 0.97, y=1.02, yref="paper", xanchor="right", text="additive →", showarrow=False,
-                       font={"size": 11, "color": "#2ca02c"})
+    _layout(fig, title, f"Co-movement with {focus} (+ additive, − subtractive)", "", height=140 + 26 * d.height, legend=False)
+    fig.update_layout(hovermode="closest")
     return fig

@@ -63,6 +63,6 @@ def make_figures(rep) -> dict[str, Any]:
         figs["trade_both"] = C.trade_sides_chart(t["trade_both"], colours, rep.country, yrs, cov.get("trade"))
     figs["trade"] = C.trade_chart(t["trade_reported"], colours, rep.country)
     figs["timeline"] = C.timeline_chart(t["timeline"], colours)
-    if "additive" in rep.hypotheses:
-        figs["additive"] = C.additive_chart(rep.hypotheses["additive"].estimates, rep.focus or "")
+    if "additive" in rep.claims:
+        figs["additive"] = C.additive_chart(rep.claims["additive"].table, rep.focus or "")
     return figs

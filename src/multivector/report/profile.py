@@ -37,7 +37,10 @@ class Profile:
     panel: Any = field(repr=False)
     df: pl.DataFrame = field(repr=False)
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
-    hypotheses: dict[str, Any] = field(default_factory=dict)
+    claims: dict[str, Any] = field(default_factory=dict)
+    """The claim tests (:class:`multivector.claims.ClaimResult` by claim: additive, shift, dependence)."""
+    bottom_line: Any = None
+    """What the evidence says about each claim (:class:`multivector.claims.BottomLine`), the report's opening."""
     notes: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k, _ in SECTIONS})
     sources: list[str] = field(default_factory=list)
     bibtex: str = ""
@@ -85,7 +88,7 @@ def _require_data(panel, code: str, yrs: tuple[int, int]) -> None:
 
 def _start(country: Any, partners, years, focus, breaks, store) -> Profile:
     """Resolve the country, powers, years and focus once, and build the panel with every loaded verb."""
-    from multivector.analysis import DEFAULT_BREAKS
+    from multivector.claims.dates import DEFAULT_DATES
     from multivector.countries import name, resolve
     from multivector.panel import dyad_years
 
@@ -100,7 +103,7 @@ def _start(country: Any, partners, years, focus, breaks, store) -> Profile:
     yrs = tuple(int(y) for y in years)
     if len(yrs) != 2 or yrs[0] > yrs[1]:
         raise PanelError(f"years must be (first, last), e.g. (1992, 2019); got {years!r}")
-    brks = tuple(breaks) if breaks is not None else DEFAULT_BREAKS
+    brks = tuple(breaks) if breaks is not None else tuple(DEFAULT_DATES)
     panel = dyad_years(code, partners=parts, years=yrs, store=store).add_loaded()
     _require_data(panel, code, yrs)
     for verb, why in panel.skipped:
@@ -126,14 +129,26 @@ def _start(country: Any, partners, years, focus, breaks, store) -> Profile:
 # ------------------------------------------------------------------------------------ steps
 
 def balance_step(p: Profile) -> None:
-    """Balance per channel and year, engagement by channel, and the latest shares."""
-    from multivector.analysis.engagement import engagement_long
+    """Balance per channel and year (positions among all states, so the panel of every state with
+    these powers is built — once per version of the data, then read from the store's cache), the
+    engagement by channel, and the latest shares."""
     from multivector.indices import balance_index
+    from multivector.indices.balance import channel_expressions
+    from multivector.panel import every_state
 
+    store, parts, yrs = p.panel.store, tuple(p.partners), p.years
     t = p.tables
-    t["balance"] = balance_index(p.df, p.country, p.partners, ci=True)
-    long = engagement_long(p.df, p.country, p.partners)
+    t["balance"] = store.cached("balance", (p.country, parts, yrs, True),
+                                lambda: balance_index(every_state(parts, yrs, store), p.country, list(parts), ci=True))
+    rows = p.df.filter((pl.col("iso3_1") == p.country) & pl.col("iso3_2").is_in(list(parts)))
+    exprs = channel_expressions(rows.columns, events="cooperative")
+    long = pl.concat([rows.select(pl.col("iso3_1").alias("country"), pl.col("year").cast(pl.Int32),
+                                  pl.col("iso3_2").alias("partner"), pl.lit(ch).alias("channel"), e.alias("engagement"))
+                      for ch, e in exprs.items()]).drop_nulls("engagement") if exprs else pl.DataFrame()
     t["engagement"] = long
+    if long.height == 0:
+        t["shares_latest"] = long
+        return
     shares = long.with_columns((pl.col("engagement") / pl.col("engagement").sum().over(["channel", "year"])).alias("share"))
     last_year = shares.group_by("channel").agg(pl.col("year").max().alias("_ly"))
     t["shares_latest"] = shares.join(last_year, on="channel").filter(pl.col("year") == pl.col("_ly")).drop("_ly").sort(
@@ -293,21 +308,24 @@ def timeline_step(p: Profile) -> None:
 
 
 def claims_step(p: Profile) -> None:
-    """The claims people make about these ties, tested."""
-    from multivector.analysis import additive_or_subtractive, dependence_risk, shift_over_time
+    """The claims people make about these ties, tested with designs that can tell a specific effect
+    from a common shock (:mod:`multivector.claims`): additive or subtractive, shifts at named dates,
+    dependence. Computed once per version of the data and read from the store's cache after."""
+    from multivector.claims import bottom_line
 
-    df, code, parts, t = p.df, p.country, p.partners, p.tables
-    for key, fn in (("additive", lambda: additive_or_subtractive(df, code, parts, focus=p.focus)),
-                    ("shift", lambda: shift_over_time(df, code, parts, breaks=p.breaks)),
-                    ("dependence", lambda: dependence_risk(df, code, parts, reported=t["trade_reported"]))):
-        try:
-            p.hypotheses[key] = fn()
-        except PanelError as exc:
-            p.notes["hypotheses"].append(f"{key}: not computed — {exc}")
-    for key, h in p.hypotheses.items():
-        t[f"hypothesis_{key}"] = h.estimates
-    if "additive" in p.hypotheses:
-        t["hypothesis_additive_by_partner"] = p.hypotheses["additive"].extra["by_partner"]
+    others = [x for x in p.partners if x != p.focus]
+    store = p.panel.store
+    key = (p.country, p.focus, tuple(others), tuple(p.breaks), 1000)
+    try:
+        bl = store.cached("bottom_line", key, lambda: bottom_line(p.country, focus=p.focus, others=others,
+                                                                  dates=list(p.breaks), store=store))
+    except PanelError as exc:
+        p.notes["claims"].append(f"The claims could not be tested: {exc}")
+        return
+    p.bottom_line = bl
+    p.claims = dict(bl.results)
+    for key_, res in p.claims.items():
+        p.tables[f"claim_{key_}"] = res.table
 
 
 def coverage_step(p: Profile) -> None:
@@ -338,7 +356,7 @@ def coverage_step(p: Profile) -> None:
 
 def snapshot_step(p: Profile) -> None:
     """The headline figures, each with its year and source."""
-    p.tables["snapshot"] = _snapshot(p.tables, p.country, p.partners, p.focus, p.hypotheses)
+    p.tables["snapshot"] = _snapshot(p.tables, p.country, p.partners, p.focus, p.bottom_line)
 
 
 #: The steps, in order, with the words the progress display shows.
@@ -352,7 +370,7 @@ STEPS: tuple[tuple[str, Callable[[Profile], None]], ...] = (
     ("trade from both sides", trade_both_step),
     ("reported trade", trade_step),
     ("the timeline", timeline_step),
-    ("testing the claims", claims_step),
+    ("testing the claims (first time for this data: about half a minute)", claims_step),
     ("coverage and citations", coverage_step),
     ("snapshot", snapshot_step),
 )
@@ -394,7 +412,7 @@ def _fact_sources(t: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames).group_by(["table", "source_url"], maintain_order=True).agg(pl.len().alias("n_rows"))
 
 
-def _snapshot(t: dict[str, pl.DataFrame], code: str, parts: list[str], focus: str, hyp: dict) -> pl.DataFrame:
+def _snapshot(t: dict[str, pl.DataFrame], code: str, parts: list[str], focus: str, bl) -> pl.DataFrame:
     """Headline figures: one row per figure, each with its year and where it comes from."""
     rows: list[dict] = []
     bal = t["balance"]
@@ -430,16 +448,10 @@ def _snapshot(t: dict[str, pl.DataFrame], code: str, parts: list[str], focus: st
                          "text": f"US$ {lo:.1f}–{hi:.1f} bn" if hi != lo else f"US$ {hi:.1f} bn", "year": y,
                          "detail": f"{a.height} reported figure(s); reporters differ" if hi != lo else f"{a.height} reported figure(s)",
                          "source": "reported_trade (hand-compiled, cited)"})
-    if "additive" in hyp:
-        fd = hyp["additive"].estimates.filter((pl.col("model") == "first differences") & pl.col("estimate").is_not_null())
-        if fd.height:
-            groups: dict[str, list[str]] = {}
-            for r in fd.iter_rows(named=True):
-                groups.setdefault(r["reading"], []).append(r["channel"])
-            readings = "; ".join(f"{k}: {', '.join(v)}" for k, v in groups.items())
-            rows.append({"figure": f"ties with {focus}: additive or subtractive?", "value": None, "text": readings,
-                         "year": None, "detail": "first-difference estimates; see 'The claims, tested'",
-                         "source": "additive_or_subtractive"})
+    for c in (bl.claims if bl is not None else []):
+        rows.append({"figure": c["title"], "value": None, "text": c.get("headline") or c["reading"], "year": None,
+                     "detail": c["summary"] if len(c["summary"]) <= 180 else c["summary"][:177] + "…",
+                     "source": "multivector.claims (see 'The claims, tested')"})
     return pl.DataFrame(rows, schema={"figure": pl.String, "value": pl.Float64, "text": pl.String, "year": pl.Int32,
                                       "detail": pl.String, "source": pl.String})
 

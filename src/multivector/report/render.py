@@ -80,13 +80,6 @@ def table_html(df: pl.DataFrame | None, columns: list[str] | None = None, *, sum
             f"<div class='scroll'>{tbl}</div></details>")
 
 
-HYP_TITLES = {
-    "additive": "Additive, not subtractive?",
-    "shift": "A shift over time?",
-    "dependence": "Dependence risk?",
-}
-
-
 def render_html(rep) -> str:
     import jinja2
 
@@ -121,28 +114,30 @@ def render_html(rep) -> str:
         "fact_sources": table_html(t.get("fact_sources"), summary="Source pages of the hand-compiled figures and events"),
     }
     tables = {k: jinja2.utils.markupsafe.Markup(v) if v else "" for k, v in tables.items()}
-    hyps = []
-    for key, h in rep.hypotheses.items():
+    claims = []
+    headlines = {c["claim"]: c for c in (rep.bottom_line.claims if rep.bottom_line is not None else [])}
+    for key, res in rep.claims.items():
+        tab = res.table
         if key == "additive":
             chart = chart_html(rep.figures["additive"], "chart-additive") if "additive" in rep.figures else ""
-            tbl = table_html(h.estimates, ["channel", "model", "estimate", "ci_low", "ci_high", "p_value", "n_obs", "years",
-                                           "se_kind", "reading"]) + table_html(
-                h.extra.get("by_partner"), summary="First-difference correlation with each power")
+            overall = tab.filter(pl.col("design") == "overall") if tab.height else tab
+            tbl = table_html(overall, ["channel", "reading", "estimate", "ci_low", "ci_high", "p_value", "years", "note"])
+            tbl += table_html(tab.filter(pl.col("design") != "overall") if tab.height else tab,
+                              ["design", "channel", "partner", "reading", "estimate", "ci_low", "ci_high", "p_value", "p_holm",
+                               "years", "pre_rmspe", "donor_pool", "note"], summary="Every design, channel and partner")
         elif key == "shift":
             chart = ""
-            tbl = table_html(h.estimates, ["measure", "partner", "test", "estimate", "ci_low", "ci_high", "f_stat",
-                                           "p_value", "p_holm", "n_obs", "reading"], summary="Trend and break tests", open_=False)
+            tbl = table_html(tab, ["channel", "partner", "series", "estimated_break", "break_detected", "p_value", "p_holm",
+                                   "trend_degree", "rho", "years", "note"], summary="Break tests by series", open_=True)
         else:
             chart = ""
-            flagged = h.estimates.filter(pl.col("flagged"))
-            tbl = (table_html(flagged, ["source", "channel", "year", "indicator", "partner", "value", "threshold", "note", "source_url"])
-                   if flagged.height else "<p class='how'>No indicator crosses its threshold.</p>")
-            tbl += table_html(h.extra.get("thresholds"), summary="The thresholds and where they come from")
-            tbl += table_html(h.evidence, summary="Concentration by channel and year")
-        hyps.append({"name": h.name, "title": HYP_TITLES.get(key, h.name), "claim": h.claim, "statement": h.statement,
-                     "lead": h.lead, "points": h.points,
-                     "method": h.method, "caveats": h.caveats, "references": h.references,
-                     "chart": jinja2.utils.markupsafe.Markup(chart), "table": jinja2.utils.markupsafe.Markup(tbl)})
+            tbl = table_html(tab, ["partner", "year", "verdict", "threshold", "note"])
+        head = headlines.get(key, {})
+        claims.append({"name": key, "title": head.get("title", key), "reading": head.get("headline") or head.get("reading", ""),
+                       "summary": head.get("summary", ""), "design": head.get("design", ""),
+                       "uncertainty": head.get("uncertainty", ""), "what_would_change": head.get("what_would_change", ""),
+                       "question": res.question, "method": res.method, "notes": res.notes, "references": res.references,
+                       "chart": jinja2.utils.markupsafe.Markup(chart), "table": jinja2.utils.markupsafe.Markup(tbl)})
     eq = ""
     e = t.get("equidistance")
     if e is not None and e.height:
@@ -151,7 +146,7 @@ def render_html(rep) -> str:
               f"from both): {first['equidistance']:.2f} in {first['year']}, {last['equidistance']:.2f} in {last['year']}.")
     return tpl.render(
         r=rep, version=__version__, plotly_js=plotly_js(), sections=_sections(), charts=charts, tables=tables,
-        snapshot=t["snapshot"].to_dicts(), hypotheses=hyps, equidistance=eq,
+        snapshot=t["snapshot"].to_dicts(), claims=claims, equidistance=eq,
     )
 
 

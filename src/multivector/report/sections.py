@@ -10,8 +10,8 @@ DEFAULT_YEARS = (FIRST_YEAR, 2019)
 """The years used when the store cannot say how far its data reach."""
 
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("snapshot", "Snapshot"), ("balance", "Balance over time"), ("alignment", "Alignment with each power"),
+    ("bottomline", "The bottom line"), ("snapshot", "Snapshot"), ("balance", "Balance over time"), ("alignment", "Alignment with each power"),
     ("security", "Security ties"), ("institutions", "Institutions"), ("events", "Event tone"),
     ("speech", "What leaders say"), ("trade", "Trade, as each side reports it"), ("timeline", "Summits and treaties"),
-    ("hypotheses", "The claims, tested"), ("coverage", "Data coverage"), ("citations", "Citations"),
+    ("claims", "The claims, tested"), ("coverage", "Data coverage"), ("citations", "Citations"),
 )

@@ -28,7 +28,7 @@ from multivector.sim.model import (
     sample_parameters,
     simulate,
 )
-from multivector.sim.parameters import GLOBAL_PARAMETERS, POWER_PARAMETERS
+from multivector.sim.parameters import POWER_PARAMETERS
 from multivector.sim.scenario import MAX_YEARS, Scenario, load_scenario
 
 CHUNK_RUNS = 2500
@@ -254,7 +254,7 @@ def check_ensemble_memory(runs: int, years: int, countries: int, partners: int, 
         need,
         f"{many}{runs:,} runs × {years:,} years × {countries} middle power{'s' if countries > 1 else ''} × {partners} partners",
         advice=(
-            f"ask for fewer runs (or fewer years). The whole ensemble is kept in memory, also with the dask "
+            "ask for fewer runs (or fewer years). The whole ensemble is kept in memory, also with the dask "
             "backend (its workers send their chunks back here), so for more runs run several smaller ensembles "
             "with different seeds and combine their summaries."
         ),

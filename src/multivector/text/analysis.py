@@ -289,17 +289,17 @@ def _snippet(text: str, span: tuple[int, int], limit: int = 320) -> str:
 
 
 LINKED_TESTS = [
-    ("additive_or_subtractive", "multivector.analysis.hypotheses.additive_or_subtractive",
+    ("additive_or_subtractive", "multivector.claims.additive_or_subtractive",
      "closer ties with one power come (or do not come) at the expense of the others",
      re.compile(r"at the expense of|zero-sum|zero sum|additive|subtractive|crowd(?:s|ed|ing)? out|not instead of|"
                 r"в ущерб|за сч[её]т друг|с нулевой суммой|не в ущерб|взаимодополня", re.I)),
-    ("shift_over_time", "multivector.analysis.hypotheses.shift_over_time",
+    ("shift_over_time", "multivector.claims.shift_over_time",
      "a relation changed at a point in time (e.g. trust replaced threat perception)",
      re.compile(r"(?:trust|confidence) (?:has )?replaced|replaced (?:the )?(?:threat|fear|suspicion)|"
                 r"no longer (?:seen as |regarded as |perceived as )?a threat|from (?:threat|suspicion) to (?:trust|partnership)|"
                 r"turning point|доверие (?:пришло|сменило|заменило)|больше не (?:считает|видит|воспринимает)\w*.{0,40}угроз|"
                 r"от (?:угрозы|подозрительности) к (?:доверию|партн[её]рству)|переломн", re.I)),
-    ("dependence_risk", "multivector.analysis.hypotheses.dependence_risk",
+    ("dependence_risk", "multivector.claims.dependence_risk",
      "dependence on one partner is a risk",
      re.compile(r"dependen\w*|reliance on|over-?reliance|vulnerab\w*|debt[- ]trap|leverage over|"
                 r"зависимост\w*|зависим\w* от|долгов\w* ловушк\w*|уязвим\w*", re.I)),

@@ -171,7 +171,6 @@ def claim_scores(split: str = "all") -> dict:
     """Extraction recall (a gold claim is found when a claim of the same unit and value ±0.5 % is
     extracted from its sentence), field accuracy of the found claims, and check accuracy (verdict,
     and for matches/close the reporter)."""
-    from multivector import text as text_mod
     from multivector.text.checks import store_reference_figures
 
     rows = [r for r in load("claims.tsv") if split == "all" or r["split"] == split]
