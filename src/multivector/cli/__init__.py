@@ -59,6 +59,7 @@ _COMMAND_MODULES = (
     "multivector.cli.registry",
     "multivector.cli.serve",
     "multivector.cli.claims",
+    "multivector.cli.corridors",
 )
 
 for _name in _COMMAND_MODULES:
