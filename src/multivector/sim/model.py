@@ -18,7 +18,6 @@ expectation (a test). All quantities except arms lie in [0, 1].
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -399,20 +398,15 @@ def initial_evidence(behaviour: np.ndarray, mean_engagement0: np.ndarray, intera
 
 
 def balance_function(init: InitialState) -> Callable[[np.ndarray], np.ndarray]:
-    """The project's balance index (``multivector.indices.balance.balance``) for simulated engagement.
+    """The project's balance formula (``multivector.indices.balance.balance``) for simulated engagement.
 
-    Applied to mean engagement ``(R, M, P)`` over the partner axis. If the index takes a
-    cross-state reference distribution (a ``reference=`` keyword: percentiles, z-scores), the model
-    passes the year-0 engagement of every simulated middle power ``(M, P)``, held fixed for the run.
+    Applied to mean engagement ``(R, M, P)`` over the partner axis, on amounts (``kind="amount"``:
+    Gini's mean difference of the shares). The report's index also places a state among *all*
+    states (``kind="position"``); the model simulates only its middle powers, so that placement has
+    no reference here and the model's balance is the amount form — comparable across scenarios and
+    years, not to the report's percentiles.
     """
-    try:
-        takes_reference = "reference" in inspect.signature(balance).parameters
-    except (TypeError, ValueError):  # pragma: no cover - a builtin without a signature
-        takes_reference = False
-    if takes_reference:
-        ref = init.engagement.mean(axis=-1)
-        return lambda e: balance(e, axis=-1, reference=ref)
-    return lambda e: balance(e, axis=-1)
+    return lambda e: balance(e, axis=-1, kind="amount")
 
 
 @dataclass
