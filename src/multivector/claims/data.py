@@ -60,16 +60,23 @@ def project_long(years: tuple[int, int] | None = None, groups: Sequence[str] = (
                 notes.append(f"{name} skipped: {why}")
         return p
 
+    from multivector.panel import store_of
+
     if skey not in _CACHE:
-        base = long_from_panel(build(None))
-        base.notes = notes + base.notes
-        _CACHE[skey] = base
+        def build_base():
+            b = long_from_panel(build(None))
+            b.notes = notes + b.notes
+            return b
+
+        # every state × every state takes seconds: kept beside the store until its data change
+        _CACHE[skey] = store_of(store).cached("claims_long", (tuple(years), verbs), build_base)
     base = _CACHE[skey]
     cubes = dict(base.cubes)
     grp: dict = {}
     gnotes: list[str] = []
     if groups:
-        gl = long_from_panel(build(list(groups)), fold=fold)
+        gl = store_of(store).cached("claims_long_groups", (tuple(years), verbs, tuple(groups), tuple(sorted((fold or {}).items()))),
+                                    lambda: long_from_panel(build(list(groups)), fold=fold))
         grp = gl.groups
         gnotes = gl.notes
         for k, c in cubes.items():

@@ -9,8 +9,8 @@
 from __future__ import annotations
 
 from multivector.panel.base import AGGREGATION
-from multivector.panel.create import dyad_years, every_state, state_years
+from multivector.panel.create import dyad_years, every_state, state_years, store_of
 from multivector.panel.frame import DyadPanel, StatePanel
 from multivector.panel.verbs import VERBS, Verb
 
-__all__ = ["AGGREGATION", "DyadPanel", "StatePanel", "VERBS", "Verb", "dyad_years", "every_state", "state_years"]
+__all__ = ["AGGREGATION", "DyadPanel", "StatePanel", "VERBS", "Verb", "dyad_years", "every_state", "state_years", "store_of"]

@@ -220,3 +220,8 @@ def every_state(partners, years: tuple[int, int], store: Store | None = None) ->
     yrs = (int(years[0]), int(years[1]))
     return store.cached("every_state", (parts, yrs),
                         lambda: dyad_years(None, partners=list(parts), years=yrs, store=store).add_loaded().df)
+
+
+def store_of(store: Store | None = None) -> Store:
+    """The store a panel reads: ``store``, or the default one (``$MULTIVECTOR_HOME``)."""
+    return store or default_store()
