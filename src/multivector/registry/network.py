@@ -237,21 +237,6 @@ def connected_states(
 
     passes = [bfs(lambda seg: seg.mode in touched_modes), bfs(lambda seg: seg.family in families)]
 
-    def chain_to(node: str, pred) -> tuple[list[str], list[str]]:
-        """Segments and nodes from the touched segment to ``node`` (nodes in walking order)."""
-        segs: list[str] = []
-        nodes: list[str] = [node]
-        cur = node
-        while True:
-            prev, sid = pred[cur]
-            segs.append(sid)
-            if prev is None:
-                nodes.append(graph.segments[sid].other(cur))
-                break
-            nodes.append(prev)
-            cur = prev
-        return segs[::-1], nodes[::-1]
-
     found: dict[str, Connection] = {}
 
     ranks: dict[str, tuple] = {}
@@ -282,7 +267,7 @@ def connected_states(
             info = graph.nodes.get(node)
             if info is None or d == 0:
                 continue  # ends of touched segments: covered by "crosses"
-            segs, nodes = chain_to(node, pred)
+            segs, nodes = _chain_to(graph, node, pred)
             issues = _merge(internal, _issues_along(graph, segs, nodes))
             offer(info.country, Connection(info.country, "network", d, segs, node, corridor_ids, issues), pass_no)
             last = graph.segments[segs[-1]]
@@ -334,7 +319,15 @@ def _corridor_path(graph: Graph, touched: list[str], state: str, corridors: set[
                 queue.append(w)
     if target is None:
         return [], []
-    segs, nodes, cur = [], [target], target
+    return _chain_to(graph, target, pred)
+
+
+def _chain_to(graph: Graph, node: str, pred: dict[str, tuple[str | None, str]]) -> tuple[list[str], list[str]]:
+    """Segments and nodes from the touched segment to ``node`` along a breadth-first search's
+    predecessors (nodes in walking order)."""
+    segs: list[str] = []
+    nodes: list[str] = [node]
+    cur = node
     while True:
         prev, sid = pred[cur]
         segs.append(sid)

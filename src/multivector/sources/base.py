@@ -25,7 +25,7 @@ import math
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,7 +68,6 @@ class SourceMeta:
     tables: tuple[str, ...] = ()
     """The store tables that ``derive`` produces."""
     notes: str = ""
-    extra_bibtex: tuple[str, ...] = field(default_factory=tuple)
 
     def as_row(self) -> dict[str, object]:
         return {

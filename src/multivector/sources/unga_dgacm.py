@@ -43,6 +43,14 @@ from multivector.errors import DataError
 from multivector.sources._names import un_table
 from multivector.sources.base import SourceMeta, existing_file, year_span
 
+BIBTEX = """@misc{un_dgacm_garesolutions,
+  author = {{United Nations, Department for General Assembly and Conference Management}},
+  title = {Machine-readable General Assembly resolutions ({AKN4UN}), data extracts, sessions 74--80},
+  year = {2026},
+  howpublished = {\\url{https://github.com/UNxml/GAresolutions}},
+  note = {Recorded votes of adopted resolutions; source: United Nations}
+}"""
+
 META = SourceMeta(
     key="unga",
     name="UN General Assembly resolutions adopted by recorded vote (UN Secretariat, DGACM extracts)",
@@ -53,13 +61,7 @@ META = SourceMeta(
         "United Nations, Department for General Assembly and Conference Management. 2026. Machine-readable "
         "General Assembly resolutions (AKN4UN), data_extract, sessions 74–80. https://github.com/UNxml/GAresolutions."
     ),
-    bibtex="""@misc{un_dgacm_garesolutions,
-  author = {{United Nations, Department for General Assembly and Conference Management}},
-  title = {Machine-readable General Assembly resolutions ({AKN4UN}), data extracts, sessions 74--80},
-  year = {2026},
-  howpublished = {\\url{https://github.com/UNxml/GAresolutions}},
-  note = {Recorded votes of adopted resolutions; source: United Nations}
-}""",
+    bibtex=BIBTEX,
     coverage=(2019, 2025),
     unit="resolution (entry) × member state; session years",
     tables=("unga_rollcalls", "unga_votes"),

@@ -70,15 +70,6 @@ META = SourceMeta(
   number = {2},
   doi = {10.1177/2053168017712821}
 }""",
-    extra_bibtex=("""@article{baturo2017ungdc,
-  author = {Baturo, Alexander and Dasandi, Niheer and Mikhaylov, Slava J.},
-  title = {Understanding state preferences with text as data: Introducing the {UN} General Debate corpus},
-  journal = {Research \\& Politics},
-  year = {2017},
-  volume = {4},
-  number = {2},
-  doi = {10.1177/2053168017712821}
-}""",),
     coverage=(1946, 2024),
     unit="speech (speaker × session); directed speaker × partner × year",
     tables=("speech_dyad_year", "speech_actor_year", "speeches"),

@@ -43,18 +43,19 @@ import numpy as np
 import polars as pl
 
 from multivector.errors import DataError
+from multivector.sources import unga_dgacm
 from multivector.sources.base import (
     THIS_YEAR,
     SourceMeta,
     cast_numeric,
+    check_not_empty,
     check_unique,
     existing_file,
+    fetch_files,
+    read_rdata,
     read_table,
     require_columns,
-    check_not_empty,
     to_polars,
-    read_rdata,
-    fetch_files,
 )
 
 META = SourceMeta(
@@ -75,13 +76,7 @@ META = SourceMeta(
   note = {hdl:1902.1/12379}
 }
 
-@misc{un_dgacm_garesolutions,
-  author = {{United Nations, Department for General Assembly and Conference Management}},
-  title = {Machine-readable General Assembly resolutions ({AKN4UN}), data extracts, sessions 74--80},
-  year = {2026},
-  howpublished = {\\url{https://github.com/UNxml/GAresolutions}},
-  note = {Recorded votes of adopted resolutions; source: United Nations}
-}""",
+""" + unga_dgacm.BIBTEX,
     coverage=(1946, 2025),
     unit="roll call × country (derived: undirected dyad-year; session years, year = session + 1945)",
     tables=("un_agreement_dyad_year", "un_rollcalls"),
@@ -105,8 +100,6 @@ def read(path: str | Path) -> pl.DataFrame:
         extracts = p / "data_extract"
         recent = None
         if extracts.is_dir():
-            from multivector.sources import unga_dgacm
-
             recent = unga_dgacm.read(extracts)
         for name in ("un_votes.rda", "UNVotesPublished.RData", "UNVotes.csv"):
             if (p / name).exists():
@@ -317,8 +310,6 @@ UNVOTES_RAW = "https://github.com/dgrtwo/unvotes/raw/master/data/"
 def fetch(dest=None) -> Path:
     """Download the unvotes package's three data files and the UN Secretariat's session extracts
     (``data_extract/``) into one folder and return it (import that folder: votes to the present)."""
-    from multivector.sources import unga_dgacm
-
     names = ("un_votes.rda", "un_roll_calls.rda", "un_roll_call_issues.rda")
     folder = fetch_files(META.key, {n: UNVOTES_RAW + n for n in names}, dest)
     unga_dgacm.fetch(Path(folder) / "data_extract")

@@ -87,6 +87,18 @@ def _count_frames(keys: Sequence[str], joined_text: str, lang: str, frames: Coun
                     terms.setdefault(cat, Counter())[phrase] += n
 
 
+def _tally(actors, scores: dict, partner: int, threat: int, evidence_key) -> None:
+    """Add one sentence's stance scores and partner/threat words to each actor it names (and the
+    sentence as evidence when ``evidence_key`` is given)."""
+    for code, sc in scores.items():
+        tally = actors[code]
+        tally.scores.append(sc)
+        tally.partner += partner
+        tally.threat += threat
+        if evidence_key is not None:
+            tally.evidence.append((sc, evidence_key))
+
+
 def _partner_threat(keys: Sequence[str], lang: str) -> tuple[int, int]:
     fm = lexicon.frame_map(lang)
     vocab = lexicon.frame_vocab(lang)
@@ -149,13 +161,7 @@ def _core_en(text: str, *, want_claims: bool, want_evidence: bool, speaker: str 
                 sms.append(stance.SentenceMention(m.code, m.kind, t0, min(t1, len(keys)), m.possessive))
         scores = stance.score_sentence(keys, sms, "en", speaker=speaker)
         p, t = _partner_threat(keys, "en")
-        for code, sc in scores.items():
-            tally = actors[code]
-            tally.scores.append(sc)
-            tally.partner += p
-            tally.threat += t
-            if want_evidence:
-                tally.evidence.append((sc, k))
+        _tally(actors, scores, p, t, (k if want_evidence else None))
         if want_claims and any(ch.isdigit() for ch in text[s:e]):
             claims += claims_mod.extract(text[s:e], ms, "en", offset=s)
     if want_claims:
@@ -212,13 +218,7 @@ def _core_ru(text: str, *, want_claims: bool, want_evidence: bool, speaker: str 
         scores = stance.score_sentence(keys, sms, "ru", lows=lows, pos=[toks[i].pos for i in idx],
                                        case=[toks[i].case for i in idx], speaker=speaker)
         p, t = _partner_threat(keys, "ru")
-        for code, sc in scores.items():
-            tally = actors[code]
-            tally.scores.append(sc)
-            tally.partner += p
-            tally.threat += t
-            if want_evidence:
-                tally.evidence.append((sc, k))
+        _tally(actors, scores, p, t, (k if want_evidence else None))
     frame_sent: dict[str, Counter] = {}
     if want_claims or want_evidence:
         for k, (s, e) in enumerate(spans):
