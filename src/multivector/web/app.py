@@ -35,6 +35,10 @@ MAX_BODY_BYTES = 1_000_000
 WEB_MODULES = (
     "multivector.web.registry_api",
     "multivector.web.registry_pages",
+    "multivector.web.dashboard",  # jobs, plotly.js as a local asset, errors of the dashboard (first: the others use them)
+    "multivector.web.country_pages",
+    "multivector.web.scenario_pages",
+    "multivector.web.corridor_pages",
 )
 
 
