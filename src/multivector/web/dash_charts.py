@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from multivector.vocabulary import CHANNEL_COLOURS, power_colours
 from multivector.web.mapsvg import LABELS, MODE_COLOURS
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -142,7 +141,7 @@ def network_map(geo: dict, *, title: str, flows: bool = False, routes: dict[str,
     """The corridor network from its GeoJSON (:func:`multivector.corridors.network_geojson`).
 
     Plain: segments coloured by mode (planned ones dotted). ``routes`` (name → node ids of its
-    representative path): those paths drawn over the network in their route's colour. ``flows``:
+    representative path's segment ids): those paths drawn over the network in their route's colour. ``flows``:
     segment width by the scenario's volume, colour by its change against the baseline (green up,
     red down, grey closed or empty), and elements whose capacity binds in at least half the runs
     marked.
@@ -187,21 +186,12 @@ def network_map(geo: dict, *, title: str, flows: bool = False, routes: dict[str,
                                      line={"color": kinds[kind], "width": width, "dash": "dot" if kind == "none" else "solid"}))
             shown.add(kind)
     if routes:
-        for name, path in routes.items():
-            pos = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in nodes}
-            by_ends = {frozenset((f["properties"]["from"], f["properties"]["to"])): f for f in segs}
-            xs, ys = [], []
-            for a, b in zip(path[:-1], path[1:]):
-                f = by_ends.get(frozenset((a, b)))
-                coords = f["geometry"]["coordinates"] if f is not None else [pos.get(a), pos.get(b)]
-                if f is not None and f["properties"]["from"] != a:
-                    coords = coords[::-1]
-                for c in coords:
-                    if c is not None:
-                        xs.append(c[0])
-                        ys.append(c[1])
-                xs.append(None)
-                ys.append(None)
+        by_id = {f["properties"]["id"]: f for f in segs}
+        for name, seg_ids in routes.items():
+            chosen = [by_id[sid] for sid in seg_ids if sid in by_id]
+            if not chosen:
+                continue
+            xs, ys = _line_xy(chosen)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
                                      line={"color": ROUTE_COLOURS.get(name, "#333"), "width": 4}, opacity=0.85))
     # hover on segments: one invisible marker at each segment's middle
@@ -324,9 +314,5 @@ def volume_chart(res: dict) -> go.Figure:
     return fig
 
 
-def partner_colours(partners: Sequence[str]) -> dict[str, str]:
-    return power_colours(list(partners))
-
-
-__all__ = ["CHANNEL_COLOURS", "balance_compare_chart", "dependence_compare_chart", "network_map", "route_days_chart",
+__all__ = ["balance_compare_chart", "dependence_compare_chart", "network_map", "route_days_chart",
            "volume_chart"]
