@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -38,12 +39,14 @@ def _network():
     return load_network()
 
 
+@lru_cache(maxsize=1)
 def _shipped() -> list[dict]:
     from multivector.corridors.scenario import list_scenarios
 
     return [{"name": s.name, "description": s.description, "changes": s.describe()} for s in list_scenarios()]
 
 
+@lru_cache(maxsize=1)
 def _form_choices() -> dict:
     """What the page's forms offer: places, routes, the container network's segments and nodes, passages."""
     from multivector.corridors.sea import PASSAGES
@@ -195,7 +198,7 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the corridor p
         t0 = time.perf_counter()
         page_principal(request)
         return D.page_response(request, "dash/corridors.html", t0=t0, cache_key=("corridors",), title="Corridors",
-                               figures={"map": _base_map()}, **_form_choices())
+                               lazy=lambda: {"figures": {"map": _base_map()}, **_form_choices()})
 
     @app.get("/corridors/routes", include_in_schema=False, response_class=HTMLResponse)
     def corridor_routes_page(request: Request, origin: str = Query("CHN", alias="from", max_length=60),

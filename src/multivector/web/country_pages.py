@@ -204,12 +204,14 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the country pa
         if country:
             code = D.country(country)
             return RedirectResponse(f"/countries/{code}", status_code=303)
-        from multivector.countries import name, region_of
+        def featured() -> dict:
+            from multivector.countries import name, region_of
 
-        regions = region_of()
-        featured = [{"code": c, "name": name(c), "region": regions.get(c, "")} for c in FEATURED]
+            regions = region_of()
+            return {"featured": [{"code": c, "name": name(c), "region": regions.get(c, "")} for c in FEATURED]}
+
         return D.page_response(request, "dash/countries.html", t0=t0, charts=False, cache_key=("countries",),
-                               title="Countries", featured=featured)
+                               title="Countries", lazy=featured)
 
     @app.get("/countries/{country}", include_in_schema=False, response_class=HTMLResponse)
     def country_page(request: Request, country: str = P(..., max_length=80),

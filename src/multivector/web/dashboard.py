@@ -183,15 +183,18 @@ def _timing(t0: float | None) -> dict[str, str]:
 
 
 def page_response(request: Request, template: str, *, t0: float | None = None, status_code: int = 200,
-                  cache_key: tuple | None = None, charts: bool = True, **context: Any) -> Response:
+                  cache_key: tuple | None = None, charts: bool = True, lazy=None, **context: Any) -> Response:
     """Render a dashboard page (charts allowed by its CSP). With ``cache_key`` a page for the
-    public is kept and served from memory the next time."""
+    public is kept and served from memory the next time; ``lazy()`` gives more context, asked
+    for only when the page is rendered."""
     who = page_principal(request)
     anonymous = not getattr(who, "authenticated", False)
     key = (cache_key, request.url.path, request.url.query) if cache_key is not None and anonymous else None
     cache: PageCache = request.app.state.dash_pages
     hit = cache.get(key) if key is not None else None
     if hit is None:
+        if lazy is not None:
+            context.update(lazy())
         resp = render(request, template, status_code=status_code, **context)
         body = bytes(resp.body)
         hit = cache.put(key, body) if key is not None else (body, None)
@@ -220,7 +223,7 @@ def job_page(request: Request, job: Job, template: str, context, *, title: str, 
     wait(job, PAGE_WAIT_S)
     if job.status == "done":
         return page_response(request, template, t0=t0, cache_key=("job", job.id), title=title, job=job,
-                             **context(job.result))
+                             lazy=lambda: context(job.result))
     if job.status == "failed":
         return error_page(request, job.error_status, job.error or {"message": "the computation failed"}, t0)
     board: JobBoard = request.app.state.jobs

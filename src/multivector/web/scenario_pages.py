@@ -12,6 +12,7 @@ API: ``/api/v1/scenarios``, ``/api/v1/scenarios/run``, ``/api/v1/scenarios/compa
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
@@ -29,6 +30,7 @@ FAN_VARIABLES = ("engagement", "trust", "threat", "dependence")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
+@lru_cache(maxsize=1)
 def shipped() -> list[dict]:
     from multivector.sim import SHIPPED_SCENARIOS, load_scenario
 
@@ -150,7 +152,7 @@ def register(app: FastAPI) -> None:
         t0 = time.perf_counter()
         page_principal(request)
         return D.page_response(request, "dash/scenarios.html", t0=t0, charts=False, cache_key=("scenarios",),
-                               title="Scenarios", **form_context())
+                               title="Scenarios", lazy=form_context)
 
     @app.get("/scenarios/run", include_in_schema=False, response_class=HTMLResponse)
     def scenario_run_page(request: Request, scenario: str | None = Query(None, max_length=80),
