@@ -6,6 +6,7 @@ untouched."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
 import time
 
@@ -178,7 +179,7 @@ def test_a_job_reports_progress_and_then_its_result(client):
     fan = res["fan"]
     assert len(fan["years"]) == 11 and set(fan["engagement"]) == set(res["partners"])
     for q in fan["trust"].values():  # quantiles are ordered in every year
-        assert all(a <= b + 1e-12 for lo, hi in zip(q[:-1], q[1:]) for a, b in zip(lo, hi))
+        assert all(a <= b + 1e-12 for lo, hi in itertools.pairwise(q) for a, b in zip(lo, hi))
     # the simulator's own numbers: the same run through the Python API gives the same summary
     from multivector.sim import calibrate, load_scenario, run_ensemble
 

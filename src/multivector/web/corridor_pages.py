@@ -182,7 +182,7 @@ def _key_of(raw: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def register(app: FastAPI) -> None:  # noqa: C901 - one place for the corridor pages
+def register(app: FastAPI) -> None:
     add_section(app, Section("corridors", "Corridors", "/corridors",
                              "The Middle Corridor against the northern route and the sea: the network on a map, routes "
                              "compared, and disruptions showing where the flows move.", 50))
@@ -222,7 +222,9 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the corridor p
                                runs: str | None = Query(None, max_length=12), seed: str | None = Query(None, max_length=12)):
         t0 = time.perf_counter()
         page_principal(request)
-        ctx = lambda res: {"s": res["api"], "figures": res["figures"], **_form_choices()}  # noqa: E731
+        def ctx(res: dict) -> dict:
+            return {"s": res["api"], "figures": res["figures"], **_form_choices()}
+
         if job:
             found = board.get(job)
             if found is None:

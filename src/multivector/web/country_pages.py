@@ -66,7 +66,7 @@ def _latest_balance(bal) -> list[dict]:
 def build_country_view(code: str, partners: tuple[str, ...] | None, years: tuple[int, int] | None,
                        progress: Any = None) -> dict:
     """Everything a country page shows, from :func:`multivector.report.build_report`."""
-    from multivector.countries import name, region_of
+    from multivector.countries import region_of
     from multivector.report import build_report
 
     total = _steps_total()
@@ -185,7 +185,7 @@ def _page_context(result: dict) -> dict:
             "page_figures": PAGE_FIGURES}
 
 
-def register(app: FastAPI) -> None:  # noqa: C901 - one place for the country pages
+def register(app: FastAPI) -> None:
     add_section(app, Section("countries", "Countries", "/countries",
                              "A country's bottom line on each claim, its balance among all states and its peers, trade "
                              "from both sides, what its leaders say, and the data's coverage.", 20))

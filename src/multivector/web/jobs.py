@@ -148,7 +148,7 @@ class Lane:
                     self.waiting.remove(job.id)
             job.status, job.started, job.step = "running", time.time(), "starting"
 
-            def progress(fraction: float, step: str = "") -> None:
+            def progress(fraction: float, step: str = "", job: Job = job) -> None:
                 job.progress = max(job.progress, min(1.0, max(0.0, float(fraction))))
                 if step:
                     job.step = step
