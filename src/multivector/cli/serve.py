@@ -1,4 +1,4 @@
-"""``multivector serve``: the web app (registry API and pages) on uvicorn.
+"""``multivector serve``: the web app (the dashboard, the registry, their API and pages) on uvicorn.
 
     multivector serve                                   # http://127.0.0.1:8000, SQLite under $MULTIVECTOR_HOME
     multivector serve --db postgresql://user:pass@host/registry --host 0.0.0.0 --port 8080
@@ -33,7 +33,7 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (each delivers webhooks; leases keep them apart).")] = 1,
     log_level: Annotated[str, typer.Option("--log-level", help="critical, error, warning, info, debug.")] = "info",
 ) -> None:
-    """Serve the registry API (/api/v1/) and the web pages."""
+    """Serve the dashboard and the registry: pages at /, the JSON API at /api/v1/."""
     import uvicorn
     from sqlalchemy.exc import OperationalError
 

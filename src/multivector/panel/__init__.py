@@ -12,5 +12,6 @@ from multivector.panel.base import AGGREGATION
 from multivector.panel.create import dyad_years, every_state, state_years, store_of
 from multivector.panel.frame import DyadPanel, StatePanel
 from multivector.panel.verbs import VERBS, Verb
+from multivector.panel.version import data_version
 
-__all__ = ["AGGREGATION", "DyadPanel", "StatePanel", "VERBS", "Verb", "dyad_years", "every_state", "state_years", "store_of"]
+__all__ = ["AGGREGATION", "DyadPanel", "StatePanel", "VERBS", "Verb", "data_version", "dyad_years", "every_state", "state_years", "store_of"]

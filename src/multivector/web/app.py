@@ -35,6 +35,10 @@ MAX_BODY_BYTES = 1_000_000
 WEB_MODULES = (
     "multivector.web.registry_api",
     "multivector.web.registry_pages",
+    "multivector.web.dashboard",  # jobs, plotly.js as a local asset, errors of the dashboard (first: the others use them)
+    "multivector.web.country_pages",
+    "multivector.web.scenario_pages",
+    "multivector.web.corridor_pages",
 )
 
 
@@ -230,7 +234,9 @@ def create_app(db_url: str | None = None, *, registry=None, deliver: bool = True
             "Read endpoints are open to the public for published records. Writes need a token "
             "(`Authorization: Bearer mvr_…`, from `multivector registry token`). Changes send "
             "`If-Match` with the `ETag` of the version read; a stale one gets 412. Lists take "
-            "`limit` and `offset`, filters, and `format=csv`."),
+            "`limit` and `offset`, filters, and `format=csv`. The dashboard's endpoints (tags `dashboard: …`: "
+            "countries, compare, scenarios, corridors, jobs) are open and read-only; each computation is a job: "
+            "they answer 202 with the job's status when it is not done after `wait` seconds."),
         docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json", lifespan=lifespan,
     )
     app.state.registry = reg
