@@ -267,9 +267,14 @@ def register(app: FastAPI) -> None:
         j = scenario_job(board, sc, r, s, sc.name, "toml:" + _key_of(text))
         return RedirectResponse(f"/corridors/scenario?job={j.id}", status_code=303)
 
+    class GeoJSONResponse(Response):
+        media_type = "application/geo+json"
+
     # -- API -------------------------------------------------------------------------------------
 
     @app.get("/api/v1/corridors/network", tags=["dashboard: corridors"], summary="The corridor network as GeoJSON",
+             response_class=GeoJSONResponse,
+             responses={200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}},
              description="Node points and segment lines (sea and ferry segments follow their searoute path) with mode, "
                          "status, length, capacity and the routes (from `from` to `to`) that use them. Draw it offline: "
                          "no tiles or topojson are needed.")
@@ -280,8 +285,7 @@ def register(app: FastAPI) -> None:
         net = _network()
         net.hubs(origin)
         net.hubs(destination)
-        return Response(D.json_bytes(network_geojson(network=net, origin=origin, destination=destination)),
-                        media_type="application/geo+json")
+        return GeoJSONResponse(D.json_bytes(network_geojson(network=net, origin=origin, destination=destination)))
 
     @app.get("/api/v1/corridors/scenarios", tags=["dashboard: corridors"], summary="The shipped disruption scenarios")
     def api_corridor_scenarios():
