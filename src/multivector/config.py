@@ -42,3 +42,24 @@ def shared_data_dir() -> Path | None:
     if candidate.is_dir():
         return candidate
     return None
+
+
+_CODE_VERSION: str | None = None
+
+
+def code_version() -> str:
+    """A digest of the installed code (every module's path, size and modification time): derived results kept on disk are rebuilt after an upgrade or an edit, not
+    served from an older method."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        import contextlib
+        import hashlib
+
+        root = Path(__file__).resolve().parent
+        h = hashlib.sha256()
+        for f in sorted(root.rglob("*.py")):
+            with contextlib.suppress(OSError):
+                st = f.stat()
+                h.update(f"{f.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
+        _CODE_VERSION = h.hexdigest()[:12]
+    return _CODE_VERSION

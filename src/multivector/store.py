@@ -724,7 +724,7 @@ class Store:
         import hashlib
         import pickle
 
-        folder = self.path.parent / "cache" / self.version()
+        folder = self.path.parent / "cache" / f"{self.version()}-{config.code_version()}"
         digest = hashlib.sha256(repr(key).encode()).hexdigest()[:20]
         path = folder / f"{name}-{digest}.pickle"
         if path.exists():

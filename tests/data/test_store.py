@@ -140,3 +140,23 @@ def test_importing_one_file_of_a_two_file_source_keeps_the_others_provenance(sto
     prov = Store(store.path).provenance().filter(pl.col("source") == "gravity")
     assert sorted(prov["tbl"]) == ["gravity_cross_section", "yotov_gravity"]
     assert Store(store.path).coverage("gravity") == (1986, 2006)  # the union of its tables' years
+
+
+def test_derived_results_are_kept_until_the_data_or_the_code_change(store, monkeypatch):
+    import multivector.config as store_module
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert store.cached("thing", ("KAZ", 1), build) == {"n": 1}
+    assert store.cached("thing", ("KAZ", 1), build) == {"n": 1}  # read back, not rebuilt
+    assert store.cached("thing", ("KAZ", 2), build) == {"n": 2}  # another key is another result
+    assert len(calls) == 2
+    # an upgraded or edited method must not be answered from the older method's results
+    monkeypatch.setattr(store_module, "_CODE_VERSION", "another-code")
+    assert store.cached("thing", ("KAZ", 1), build) == {"n": 3}
+    folders = [p.name for p in (store.path.parent / "cache").iterdir()]
+    assert len(folders) == 1 and folders[0].endswith("-another-code")  # the stale ones are removed

@@ -80,7 +80,7 @@ def test_the_report_opens_with_the_bottom_line(kaz_html):
     _, html = kaz_html
     first = html.index('<section id="bottomline">')
     assert first < html.index('<section id="snapshot">') < html.index('<section id="claims">')
-    for words in ("Ties with CHN additive, not subtractive", "Risk of dependence", "What would change it"):
+    for words in ("Are ties with CHN additive or subtractive?", "risk of dependence", "What would change it"):
         assert words in html[first:html.index('<section id="snapshot">')]
 
 

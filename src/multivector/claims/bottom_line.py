@@ -30,7 +30,7 @@ class BottomLine:
     def text(self) -> str:
         lines = []
         for c in self.claims:
-            lines.append(f"{c['title']}: {c.get('headline', c['reading'])}")
+            lines.append(f"{c['title']} {c.get('headline', c['reading'])}")
             lines.append(f"  {c['summary']}")
             lines.append(f"  Design: {c['design']}")
             lines.append(f"  Uncertainty: {c['uncertainty']}")
@@ -92,7 +92,7 @@ def _additive_claim(res: ClaimResult) -> dict:
                       "countries, which would make the counterfactual design testable")
     if not_test:
         change.append("testable data for " + ", ".join(not_test))
-    return {"claim": "additive", "title": f"Ties with {f} additive, not subtractive",
+    return {"claim": "additive", "title": f"Are ties with {f} additive or subtractive?",
             "reading": reading, "headline": headline, "summary": summary,
             "design": "within-country relative engagement, placebo partners, synthetic-control comparison "
                       "countries; a reading counts only when the first two agree and the third does not contradict",
@@ -148,7 +148,7 @@ def _shift_claim(res: ClaimResult) -> dict:
               "found and dated within a year in most draws; shifts of 2 SDs usually are not)"]
     if untestable:
         change.append(f"more years after {', '.join(untestable)} (the data end too soon to test them everywhere)")
-    return {"claim": "shift", "title": "Ties shifted at 2013, 2014 or 2022", "reading": reading, "summary": summary,
+    return {"claim": "shift", "title": "Did ties shift at 2013, 2014 or 2022?", "reading": reading, "summary": summary,
             "design": "sup-F (likelihood-ratio) break test against a polynomial trend with AR(1) errors; named dates "
                       "against placebo dates; alliance obligations read as a census of treaties",
             "uncertainty": f"{len(breaks)} of {len(tested)} tested series break at the 5 % level (about "
@@ -171,7 +171,7 @@ def _dependence_claim(res: ClaimResult) -> dict:
         reading = "no risk"
     summary = "; ".join(r["note"] for r in rows if r.get("note")) + "."
     th = res.parameters.get("thresholds", {})
-    return {"claim": "dependence", "title": "Risk of dependence on one partner", "reading": reading,
+    return {"claim": "dependence", "title": "Is there a risk of dependence on one partner?", "reading": reading,
             "summary": summary,
             "design": "latest partner shares by reporter against a 30 % share and HHI against 0.18 (2023 U.S. "
                       "Merger Guidelines, by analogy)",

@@ -202,7 +202,7 @@ def claims(
     if kind == "all":
         console.rule(f"[bold]What the evidence says — {escape(code)}")
         for c in bl.claims:
-            console.print(f"[bold]{escape(c['title'])}:[/] {escape(c['reading'])}")
+            console.print(f"[bold]{escape(c['title'])}[/] {escape(c.get('headline') or c['reading'])}")
             console.print(f"  {escape(c['summary'])}")
             console.print(f"  [dim]design:[/] {escape(c['design'])}")
             console.print(f"  [dim]uncertainty:[/] {escape(c['uncertainty'])}")

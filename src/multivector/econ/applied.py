@@ -320,7 +320,9 @@ def _cache_key(store) -> str:
     from importlib import resources
 
     h = hashlib.sha256()
-    h.update(f"model {MODEL_VERSION}\n".encode())
+    from multivector.config import code_version
+
+    h.update(f"model {MODEL_VERSION} code {code_version()}\n".encode())
     try:
         prov = store.provenance()
         rows = prov.filter(prov["source"].is_in(list(KEY_SOURCES))).sort(["source", "tbl"]) if prov.height else prov
