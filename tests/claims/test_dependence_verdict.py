@@ -64,3 +64,12 @@ def test_reported_facts_keep_only_shares_of_the_countrys_own_trade(shared_data):
     assert t.height > 0 and t["partner_share"].max() <= 1
     # China customs' "KAZ share of China–Central Asia trade" (46 %) is not a share of KAZ's trade
     assert not ((t["partner"] == "CHN") & (t["partner_share"] > 0.4)).any()
+
+
+def test_a_share_just_under_the_line_does_not_print_as_the_line():
+    from multivector.claims.dependence import _pct
+
+    assert _pct(0.2960, 0.30) == "29.6%"  # would read "30%; threshold 30%" with a "no risk" verdict
+    assert _pct(0.3040, 0.30) == "30.4%"
+    assert _pct(0.30, 0.30) == "30%"
+    assert _pct(0.2154, 0.30) == "22%"

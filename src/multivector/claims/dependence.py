@@ -182,7 +182,7 @@ def dependence_risk(
             figs.append(f)
         crossed = {f["crosses"] for f in figs}
         verdict = RISK if crossed == {True} else (NO_RISK if crossed == {False} else DISAGREE)
-        shares = ", ".join(f"{f['partner_share']:.0%} ({f['reporter']})" for f in figs)
+        shares = ", ".join(f"{_pct(f['partner_share'], th['partner_share'])} ({f['reporter']})" for f in figs)
         rows.append({"partner": p, "year": y, "verdict": verdict, "figures": figs, "threshold": th["partner_share"],
                      "note": f"{p}'s share of {country}'s trade in {y}: {shares}; threshold {th['partner_share']:.0%}"})
     h = t.filter(pl.col("hhi").is_not_null())
@@ -218,3 +218,12 @@ def dependence_risk(
                     "Hirschman, A. O. (1945). National Power and the Structure of Foreign Trade.",
                     "Oneal, J. R. & Russett, B. M. (1997). The Classical Liberals Were Right. ISQ 41(2)."),
     )
+
+
+def _pct(share: float, threshold: float) -> str:
+    """A share in whole percent, or to a tenth when whole percent would read as the threshold
+    itself (29.6 % is under a 30 % line and must not print as "30 %")."""
+    text = f"{share:.0%}"
+    if text == f"{threshold:.0%}" and share != threshold:
+        text = f"{share:.1%}"
+    return text
