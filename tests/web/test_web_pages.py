@@ -130,3 +130,35 @@ def test_errors_are_pages_without_stack_traces(web):
     r = client.get("/registry/projects/999999")
     assert r.status_code == 404 and "no project 999999" in r.text and "Traceback" not in r.text
     assert client.get("/no/such/page").status_code == 404
+
+
+def test_the_public_registry_home_is_kept_but_never_hides_a_write(web):
+    import multivector.web.registry_pages as registry_pages
+
+    client, reg, _ = web
+    admin = reg.authenticate(reg.issue_token("admin"))
+
+    def projects_count(html):
+        return int(re.search(r"<b>(\d+)</b> projects", html).group(1))
+
+    first = client.get("/registry").text
+    assert client.get("/registry").text == first  # kept: the same bytes
+    before = projects_count(first)
+    reg.create("projects", {"name": "Kept-page railway", "type": "road", "countries": ["KAZ"], "segments": [],
+                              "published": True}, admin)
+    after = client.get("/registry").text  # a write in this process: rendered again at once
+    assert projects_count(after) == before + 1
+    assert "Kept-page railway" not in first
+    # a write by another process is not seen by the generation counter: the time limit bounds it
+    assert 0 < registry_pages.HOME_TTL <= 5
+
+
+def test_a_failed_write_does_not_count_as_a_write(web):
+    client, reg, _ = web
+    admin = reg.authenticate(reg.issue_token("admin"))
+    generation = reg.db.generation
+    from multivector.registry.errors import RegistryError
+
+    with pytest.raises(RegistryError):
+        reg.create("projects", {"name": "", "type": "no-such-type", "countries": ["KAZ"]}, admin)
+    assert reg.db.generation == generation

@@ -15,6 +15,7 @@ the row they change (``SELECT … FOR UPDATE``) and versions are checked in the 
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -104,6 +105,14 @@ class Database:
         self.dialect = self.engine.dialect.name
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(registry_write=True), expire_on_commit=False)
+        self._generation = 0
+        self._generation_lock = threading.Lock()
+
+    @property
+    def generation(self) -> int:
+        """How many write transactions this process has committed: a page kept for the public is
+        stale once it changes (writes by other processes are caught by the page's time limit)."""
+        return self._generation
 
     @property
     def display_url(self) -> str:
@@ -119,6 +128,8 @@ class Database:
         session: Session
         with self._write() as session, session.begin():
             yield session
+        with self._generation_lock:  # reached only after the commit
+            self._generation += 1
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -12,6 +12,7 @@ audit, loop-in): a form holds the version it was opened at, and a stale one is r
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import FastAPI, Request
@@ -33,6 +34,8 @@ from multivector.web.pages import COOKIE, Section, add_section, page_principal, 
 from multivector.web.mapsvg import legend, network_svg
 
 PAGE = 25
+#: seconds the public's registry home page is kept (writes by other processes show after at most this)
+HOME_TTL = 2.0
 
 async def _form(request: Request) -> dict[str, list[str]]:
     body = await request.body()
@@ -106,9 +109,17 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
                                           "and who is looped in.", 10))
     reg = app.state.registry
 
+    home_cache: dict[str, tuple[int, float, bytes]] = {}
+
     @app.get("/registry", include_in_schema=False, response_class=HTMLResponse)
     def registry_home(request: Request):
         who = page_principal(request)
+        public = not who.authenticated
+        if public:  # the public's home page, kept until this process writes or HOME_TTL passes
+            hit = home_cache.get("home")
+            if hit and hit[0] == reg.db.generation and time.monotonic() - hit[1] < HOME_TTL:
+                return HTMLResponse(hit[2])
+            generation, started = reg.db.generation, time.monotonic()
         counts = reg.counts(who)
         summits, _ = reg.list("summits", who, limit=6)
         commitments, _ = reg.list("commitments", who, limit=8)
@@ -116,9 +127,12 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one place for the registry's
         nodes, _ = reg.list("network/nodes", who, limit=500)
         segments, _ = reg.list("network/segments", who, limit=500)
         notes = reg.list_notifications(who, limit=5)[0] if who.authenticated else []
-        return render(request, "registry/index.html", title="Registry", counts=counts, summits=summits,
+        resp = render(request, "registry/index.html", title="Registry", counts=counts, summits=summits,
                       commitments=commitments, projects=with_segments, notifications=notes,
                       map_svg=network_svg(nodes, segments), legend=legend())
+        if public and resp.status_code == 200:
+            home_cache["home"] = (generation, started, bytes(resp.body))
+        return resp
 
     # -- lists ---------------------------------------------------------------------------------
 
