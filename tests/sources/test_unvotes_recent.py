@@ -127,3 +127,89 @@ def test_without_symbols_voeten_years_are_never_topped_up():
     voeten, recent = _synthetic()
     both = unvotes.combine(voeten.drop("symbol"), recent)
     assert both.filter(pl.col("year") == 2019)["rcid"].n_unique() == 40
+
+
+# --- chance-corrected agreement (Häge 2011) to 2025 -----------------------------------------------
+
+@pytest.mark.parametrize(("a", "b", "year"), [(705, 710, 1995), (705, 2, 2019), (705, 365, 2022), (705, 710, 2025),
+                                              (2, 365, 2025), (640, 705, 2024)])
+def test_the_panels_kappa_and_pi_equal_hages_formula_on_the_raw_votes(real, a, b, year):
+    """Computed independently: the two states' vote vectors on their joint roll calls, then
+    :func:`cohens_kappa` / :func:`scotts_pi` on them; the panel reads the store's margins."""
+    import multivector as mv
+    from multivector.countries import from_ccode
+    from multivector.indices import cohens_kappa, scotts_pi
+
+    _, _, both = real
+    y = both.filter(pl.col("year") == year)
+    va = y.filter(pl.col("ccode") == a).select("rcid", pl.col("vote").alias("va"))
+    vb = y.filter(pl.col("ccode") == b).select("rcid", pl.col("vote").alias("vb"))
+    joint = va.join(vb, on="rcid").filter(pl.col("va").is_in([1, 2, 3]) & pl.col("vb").is_in([1, 2, 3]))
+    assert joint.height >= 20
+    kappa = cohens_kappa(joint["va"].to_numpy(), joint["vb"].to_numpy())
+    pi = scotts_pi(joint["va"].to_numpy(), joint["vb"].to_numpy())
+    iso_a, iso_b = from_ccode(a, year), from_ccode(b, year)
+    row = mv.dyad_years(iso_a, partners=[iso_b], years=(year, year)).add_un_votes().df.row(0, named=True)
+    assert row["un_joint_votes"] == joint.height
+    assert row["un_kappa"] == pytest.approx(kappa, abs=1e-9)
+    assert row["un_pi"] == pytest.approx(pi, abs=1e-9)
+
+
+def test_kappa_and_pi_over_every_dyad_year_bounds_symmetry_and_order():
+    """Every dyad-year 1946–2025: κ, π ≤ 1; the same for (a, b) and (b, a); π ≤ κ (with the
+    absolute metric the pooled margins never expect more disagreement than the separate ones);
+    both are 1 exactly where agreement is 1 and the sides did not always cast one same choice."""
+    import multivector as mv
+
+    p = mv.dyad_years("KAZ", partners=["CHN", "RUS", "USA", "TUR", "DEU", "IND"], years=(1992, 2025)).add_un_votes()
+    q = mv.dyad_years("CHN", partners=["KAZ"], years=(1992, 2025)).add_un_votes()
+    d = p.df.drop_nulls("un_kappa")
+    assert d.height > 150
+    assert (d["un_kappa"] <= 1 + 1e-12).all() and (d["un_pi"] <= 1 + 1e-12).all()
+    assert (d["un_pi"] <= d["un_kappa"] + 1e-12).all()
+    assert (d["un_kappa"] < d["un_agree"]).all()  # chance takes something away from every raw score here
+    kc = d.filter(pl.col("iso3_2") == "CHN").select("year", "un_kappa", "un_pi")
+    ck = q.df.drop_nulls("un_kappa").select("year", pl.col("un_kappa").alias("k2"), pl.col("un_pi").alias("p2"))
+    both = kc.join(ck, on="year")
+    assert both.height == kc.height and np.allclose(both["un_kappa"], both["k2"]) and np.allclose(both["un_pi"], both["p2"])
+    # no jump at the seam of the two sources: 2018–2021 κ with China stays within its usual range
+    seam = kc.filter(pl.col("year").is_between(2016, 2023))["un_kappa"]
+    assert seam.max() - seam.min() < 0.35
+
+
+def test_kappa_separates_what_raw_agreement_cannot():
+    """A constructed case (labelled as such): two states that vote yes on almost everything agree
+    90 % of the time by construction; κ says that is no more than chance, while a pair that shares
+    the same splits reaches κ near 1."""
+    rng = np.random.default_rng(3)
+    n = 400
+    lean = np.where(rng.random(n) < 0.9, 1, 3)
+    other = np.where(rng.random(n) < 0.9, 1, 3)  # independent of the first
+    votes = pl.DataFrame({
+        "rcid": np.tile(np.arange(n), 3), "year": 2000,
+        "ccode": np.repeat([2, 20, 200], n).astype(np.int32),
+        "vote": np.concatenate([lean, other, lean]).astype(np.int8),
+    })
+    t = unvotes.agreement(votes)
+    from multivector.panel.add_un_votes import chance_corrected
+
+    out = t.with_columns(chance_corrected())
+    indep = out.filter((pl.col("ccode1") == 2) & (pl.col("ccode2") == 20)).row(0, named=True)
+    same = out.filter((pl.col("ccode1") == 2) & (pl.col("ccode2") == 200)).row(0, named=True)
+    assert indep["agree"] > 0.8 and abs(indep["un_kappa"]) < 0.12 and abs(indep["un_pi"]) < 0.12
+    assert same["agree"] == 1.0 and same["un_kappa"] == pytest.approx(1.0) and same["un_pi"] == pytest.approx(1.0)
+
+
+def test_votes_imported_without_the_margins_give_null_kappa_and_say_how_to_fix_it(tmp_path):
+    """A store holding UN votes imported by an older version (no margins): agreement still works,
+    κ and π are null (never 0 or a guess), and a warning says to import the votes again."""
+    import multivector as mv
+    from multivector.store import Store
+
+    store = Store(tmp_path / "multivector.duckdb")
+    old = store.table("un_agreement_dyad_year").select("ccode1", "ccode2", "year", "joint_votes", "agree_pts2")
+    store.import_tables(unvotes.META, {"un_agreement_dyad_year": old}, coverage=(1946, 2025))
+    with pytest.warns(UserWarning, match="import them again"):
+        p = mv.dyad_years("KAZ", partners=["CHN"], years=(2020, 2021), store=store).add_un_votes()
+    assert p.df["un_agree"].is_not_null().all()
+    assert p.df["un_kappa"].is_null().all() and p.df["un_pi"].is_null().all()

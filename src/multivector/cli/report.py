@@ -221,7 +221,8 @@ def index_alignment(
     years: YearsOpt = None,
     out: IndexOut = None,
 ) -> None:
-    """UN vote agreement (Voeten) and ideal-point distance (Bailey–Strezhnev–Voeten) with each power."""
+    """UN vote agreement (Voeten), chance-corrected κ and π (Häge) and ideal-point distance
+    (Bailey–Strezhnev–Voeten) with each power."""
     import polars as pl
 
     code = resolve_state(country, command="index alignment")
@@ -230,7 +231,7 @@ def index_alignment(
     target = output_file(out, TABLE_FORMATS, example="alignment.csv")
     p = _panel(code, parts, yrs, ("add_un_votes",))
     df = p.df.select(pl.col("iso3_1").alias("country"), pl.col("iso3_2").alias("partner"), "year",
-                     "un_joint_votes", "un_agree", "idealpoint_dist").sort(["partner", "year"])
+                     "un_joint_votes", "un_agree", "un_kappa", "un_pi", "idealpoint_dist").sort(["partner", "year"])
     _print_or_write(df, target, f"Alignment of {code} with {', '.join(parts)}")
 
 

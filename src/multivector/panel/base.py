@@ -27,7 +27,8 @@ KEY_DYAD = ["iso3_1", "iso3_2", "ccode1", "ccode2", "year"]
 #: How member rows fold into one group partner (e.g. the EU). ``wmean:X`` is a mean weighted by
 #: column X; ``closest`` is the smallest positive contiguity type (0 if none is contiguous).
 AGGREGATION: dict[str, str] = {
-    "un_joint_votes": "sum", "un_agree": "wmean:un_joint_votes",
+    "un_joint_votes": "sum", "un_agree": "wmean:un_joint_votes", "un_kappa": "wmean:un_joint_votes",
+    "un_pi": "wmean:un_joint_votes",
     "idealpoint1": "first", "idealpoint2": "mean", "idealpoint_dist": "mean",
     "atop_defense": "max", "atop_offense": "max", "atop_neutral": "max", "atop_nonagg": "max", "atop_consul": "max",
     "dyadigos": "mean",

@@ -27,7 +27,7 @@ class Verb:
 
 VERBS: tuple[Verb, ...] = (
     Verb("add_un_votes", ("unvotes", "idealpoints"),
-         ("un_joint_votes", "un_agree", "idealpoint1", "idealpoint2", "idealpoint_dist"), "diplomatic", ("dyad", "state")),
+         ("un_joint_votes", "un_agree", "un_kappa", "un_pi", "idealpoint1", "idealpoint2", "idealpoint_dist"), "diplomatic", ("dyad", "state")),
     Verb("add_alliances", ("atop",), ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"),
          "security"),
     Verb("add_igos", ("cow_igo",), ("dyadigos",), "institutions"),

@@ -31,6 +31,10 @@ def make_figures(rep) -> dict[str, Any]:
         figs["un_agree"] = C.partner_lines(al, "un_agree", "UN General Assembly vote agreement with each power",
                                            "Agreement (0–1)", colours, yrs, cov.get("unvotes"),
                                            "UN votes", breaks=rep.breaks, hover_format=".2f")
+    if "un_kappa" in al.columns and al["un_kappa"].is_not_null().any():
+        figs["un_kappa"] = C.partner_lines(al, "un_kappa", "UN vote agreement beyond chance (Häge's κ)",
+                                           "κ (0 = chance, 1 = always alike)", colours, yrs, cov.get("unvotes"),
+                                           "UN votes", breaks=rep.breaks, hover_format=".2f")
     if "idealpoint_dist" in al.columns:
         figs["idealpoint"] = C.partner_lines(al, "idealpoint_dist", "Distance between UN ideal points",
                                              "Ideal-point distance (0 = same)",

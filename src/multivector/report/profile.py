@@ -162,7 +162,8 @@ def alignment_step(p: Profile) -> None:
     from multivector.indices import equidistance
 
     rows, t, parts = p.rows, p.tables, p.partners
-    align_cols = [c for c in ("un_joint_votes", "un_agree", "idealpoint1", "idealpoint2", "idealpoint_dist") if c in rows.columns]
+    align_cols = [c for c in ("un_joint_votes", "un_agree", "un_kappa", "un_pi", "idealpoint1", "idealpoint2",
+                                         "idealpoint_dist") if c in rows.columns]
     t["alignment"] = rows.select("year", "partner", *align_cols).sort(["partner", "year"])
     poles = ("USA", "CHN") if {"USA", "CHN"} <= set(parts) else (("USA", "RUS") if {"USA", "RUS"} <= set(parts) else None)
     if poles and "idealpoint_dist" in rows.columns:

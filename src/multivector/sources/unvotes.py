@@ -203,10 +203,14 @@ def _read_voeten_raw(p: Path) -> pl.DataFrame:
 
 
 def agreement(votes: pl.DataFrame) -> pl.DataFrame:
-    """Dyad-year agreement (ccode1 < ccode2, year, joint_votes, agree_pts2, agree) from long votes.
+    """Dyad-year agreement (ccode1 < ccode2, year, joint_votes, agree_pts2, yes1, abstain1, yes2,
+    abstain2, agree) from long votes.
 
     ``agree_pts2`` = Σ (2 − |v_a − v_b|) over joint votes (an integer, so the score is exact);
-    ``agree`` = agree_pts2 / (2 · joint_votes).
+    ``agree`` = agree_pts2 / (2 · joint_votes). ``yes1``/``abstain1`` (``yes2``/``abstain2``) count
+    the joint votes on which ccode1 (ccode2) voted yes or abstained — the margins of the dyad's 3×3
+    table of joint choices, which with ``agree_pts2`` give Häge's chance-corrected κ and π exactly
+    (see :func:`multivector.panel.add_un_votes`).
     """
     parts = []
     for (year,), g in sorted(votes.select("year", "rcid", "ccode", "vote").partition_by("year", as_dict=True).items()):
@@ -222,16 +226,23 @@ def agreement(votes: pl.DataFrame) -> pl.DataFrame:
         d1 = yes @ abst.T + abst @ no.T
         d2 = yes @ no.T
         pts2 = 2 * joint - (d1 + d1.T) - 2 * (d2 + d2.T)
+        yes_m = yes @ cast.T  # [a, b]: roll calls where a voted yes and b voted
+        abst_m = abst @ cast.T
         i, j = np.triu_indices(nc, k=1)
         jv = joint[i, j]
         keep = jv > 0
+        i, j = i[keep], j[keep]
         parts.append(
             pl.DataFrame({
-                "ccode1": cc[i[keep]].astype(np.int32),
-                "ccode2": cc[j[keep]].astype(np.int32),
-                "year": np.full(int(keep.sum()), year, dtype=np.int32),
+                "ccode1": cc[i].astype(np.int32),
+                "ccode2": cc[j].astype(np.int32),
+                "year": np.full(i.size, year, dtype=np.int32),
                 "joint_votes": jv[keep].astype(np.int32),
-                "agree_pts2": np.rint(pts2[i[keep], j[keep]]).astype(np.int32),
+                "agree_pts2": np.rint(pts2[i, j]).astype(np.int32),
+                "yes1": np.rint(yes_m[i, j]).astype(np.int32),
+                "abstain1": np.rint(abst_m[i, j]).astype(np.int32),
+                "yes2": np.rint(yes_m[j, i]).astype(np.int32),
+                "abstain2": np.rint(abst_m[j, i]).astype(np.int32),
             })
         )
     out = pl.concat(parts)
