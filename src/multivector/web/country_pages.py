@@ -28,7 +28,7 @@ from multivector.web.pages import Section, add_section, page_principal
 PAGE_FIGURES = {
     "bottomline": ["additive"],
     "balance": ["balance", "shares"],
-    "alignment": ["un_agree"],
+    "alignment": ["un_agree", "un_kappa"],
     "trade": ["trade_both", "trade"],
     "speech": ["speech", "speech_mentions"],
 }
