@@ -48,8 +48,9 @@ _CODE_VERSION: str | None = None
 
 
 def code_version() -> str:
-    """A digest of the installed code (every module's path, size and modification time): derived results kept on disk are rebuilt after an upgrade or an edit, not
-    served from an older method."""
+    """A digest of the installed code (every module's path, size and modification time), so that
+    derived results kept on disk are rebuilt after an upgrade or an edit, never served from an
+    older method."""
     global _CODE_VERSION
     if _CODE_VERSION is None:
         import contextlib

@@ -37,6 +37,7 @@ PAGE = 25
 #: seconds the public's registry home page is kept (writes by other processes show after at most this)
 HOME_TTL = 2.0
 
+
 async def _form(request: Request) -> dict[str, list[str]]:
     body = await request.body()
     try:
