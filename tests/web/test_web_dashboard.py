@@ -54,6 +54,12 @@ def test_country_api_is_the_reports_profile(kaz):
     assert {r["partner"] for r in kaz["trade"]["both_sides"]} <= set(rep.partners)
     assert len(kaz["speech"]) == rep.tables["speech"].height
     assert {r["source"] for r in kaz["coverage"]} == set(rep.tables["coverage"]["source"].to_list())
+    al = rep.tables["alignment"]
+    assert len(kaz["alignment"]) == al.height
+    chn_2025 = next(r for r in kaz["alignment"] if r["partner"] == "CHN" and r["year"] == 2025)
+    ref = al.filter((pl.col("partner") == "CHN") & (pl.col("year") == 2025)).row(0, named=True)
+    assert (chn_2025["un_agree"], chn_2025["un_kappa"], chn_2025["un_pi"]) == (ref["un_agree"], ref["un_kappa"], ref["un_pi"])
+    assert chn_2025["un_kappa"] < chn_2025["un_agree"]  # chance-corrected: lower than the raw score
 
 
 def test_country_page_shows_every_part_and_its_charts(client, kaz):

@@ -92,6 +92,7 @@ def build_country_view(code: str, partners: tuple[str, ...] | None, years: tuple
         "snapshot": D.records(t.get("snapshot")),
         "balance": {"latest": D.jsonable(_latest_balance(t["balance"])), "by_year": D.records(t["balance"]),
                     "shares_latest": D.records(t.get("shares_latest"))},
+        "alignment": D.records(t.get("alignment")),
         "trade": {"both_sides": D.records(t["trade_both"].select([c for c in trade_cols if c in t["trade_both"].columns]))
                   if "trade_both" in t else [],
                   "reported": D.records(t.get("trade_reported")),
