@@ -175,7 +175,8 @@ def _dependence_claim(res: ClaimResult) -> dict:
             "summary": summary,
             "design": "latest partner shares by reporter against a 30 % share and HHI against 0.18 (2023 U.S. "
                       "Merger Guidelines, by analogy)",
-            "uncertainty": "reporters are shown side by side; shares from different reporters can differ by a third",
+            "uncertainty": "; ".join(["reporters are shown side by side; shares from different reporters can differ by a "
+                                      "third", *[n[0].lower() + n[1:] for n in res.notes if n.startswith("Drift:")]]),
             "what_would_change": (f"a partner's share crossing {th.get('partner_share', {}).get('value', 0.3):.0%} "
                                   "by every reporter; trade by partner with the world and GDP in current US$ for the "
                                   "years missing"),
