@@ -15,16 +15,14 @@ from multivector.claims.dependence import (
     pooled_autocorrelation,
     share_trend,
 )
+from multivector.claims.synthetic import _ar1
 
 YEARS = list(range(2014, 2024))
 
 
 def ar1(rng, n: int, rho: float, sd: float) -> np.ndarray:
-    e = np.empty(n)
-    e[0] = rng.normal(0, sd / np.sqrt(1 - rho**2))
-    for t in range(1, n):
-        e[t] = rho * e[t - 1] + rng.normal(0, sd)
-    return e
+    """AR(1) noise with innovation SD ``sd`` (the claims' synthetic-data generator takes the marginal SD)."""
+    return _ar1(rng, (n,), rho, sd / np.sqrt(1 - rho**2))
 
 
 def pooled_floor(rng, rho: float) -> float:

@@ -327,12 +327,7 @@ def share_trend(
         out["why_not"] = f"{n} years from one source ({fam}; at least {min_points} needed)"
         return out
     x = np.array([r[0] for r in run], dtype=float)
-    yv = np.array([r[1] for r in run], dtype=float)
-    xc = x - x.mean()
-    sxx = float(xc @ xc)
-    b = float(xc @ (yv - yv.mean()) / sxx)
-    a = float(yv.mean())
-    resid = yv - (a + b * xc)
+    b, a, resid, sxx = _line_fit(x, np.array([r[1] for r in run], dtype=float))
     local = _lag1(resid)
     rho = min(max(local, rho_floor, 0.0), 0.9)
     n_eff = n * (1 - rho) / (1 + rho)
@@ -358,6 +353,16 @@ def share_trend(
                  f"({gap / hi:.0f}–{gap / lo:.0f}; an extrapolation, not a forecast)")
     out["note"] = text
     return out
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray, float]:
+    """OLS line through ``(x, y)`` with ``x`` centred: slope, mean of ``y`` (the line's value at the
+    mean ``x``), residuals, and ``Σ (x − x̄)²``."""
+    xc = x - x.mean()
+    sxx = float(xc @ xc)
+    b = float(xc @ (y - y.mean()) / sxx)
+    a = float(y.mean())
+    return b, a, y - (a + b * xc), sxx
 
 
 def _lag1(resid: np.ndarray) -> float:
@@ -389,12 +394,9 @@ def pooled_autocorrelation(table: pl.DataFrame, min_years: int = 15) -> tuple[fl
         for i in range(1, len(years) + 1):
             if i == len(years) or fam[i] != fam[start] or years[i] != years[i - 1] + 1:
                 if i - start >= min_years:
-                    x = np.asarray(years[start:i], dtype=float)
-                    y = np.asarray(vals[start:i], dtype=float)
-                    xc = x - x.mean()
-                    resid = y - y.mean() - (xc @ (y - y.mean()) / (xc @ xc)) * xc
-                    num += _lag1(resid) * len(x)
-                    den += len(x)
+                    resid = _line_fit(np.asarray(years[start:i], dtype=float), np.asarray(vals[start:i], dtype=float))[2]
+                    num += _lag1(resid) * len(resid)
+                    den += len(resid)
                     runs += 1
                 start = i
     return (num / den, runs) if den else (0.0, 0)
