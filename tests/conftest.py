@@ -35,3 +35,18 @@ def shared_data() -> Path:
     if d is None or not d.is_dir():
         pytest.skip("the shared datasets (../shared/data) are not beside this checkout")
     return d
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (Playwright's own browser download does not work on
+    these machines), one per test module; skips, saying why, when either is missing."""
+    from multivector.report.pdf import CHROMIUM, LAUNCH_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()

@@ -19,9 +19,6 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 pytestmark = pytest.mark.browser
@@ -63,20 +60,15 @@ def server(web_template, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        pg = browser.new_page(viewport={"width": 1200, "height": 900})
-        pg.errors, pg.external = [], []
-        pg.on("console", lambda m: pg.errors.append(f"{pg.url}: {m.text}") if m.type == "error" else None)
-        pg.on("pageerror", lambda e: pg.errors.append(f"{pg.url}: {e}"))
-        pg.on("requestfailed", lambda r: pg.errors.append(f"failed: {r.url}"))
-        pg.on("request", lambda r: pg.external.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
-        yield pg
-        browser.close()
+def page(server, browser):
+    pg = browser.new_page(viewport={"width": 1200, "height": 900})
+    pg.errors, pg.external = [], []
+    pg.on("console", lambda m: pg.errors.append(f"{pg.url}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(f"{pg.url}: {e}"))
+    pg.on("requestfailed", lambda r: pg.errors.append(f"failed: {r.url}"))
+    pg.on("request", lambda r: pg.external.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
+    yield pg
+    pg.close()
 
 
 def settle(page, timeout: float = 120_000) -> int:
