@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,15 +27,6 @@ from multivector.corridors.sea import KNOT_KM_DAY, sea_route
 from multivector.errors import DataError, MultivectorError
 
 OTHER = "other"
-EARTH_RADIUS_KM = 6371.0088
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance on a sphere of radius 6371.0088 km (the IUGG mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(frozen=True)
@@ -205,6 +195,9 @@ class CorridorNetwork:
     # -- geometry ------------------------------------------------------------------------------------
 
     def great_circle(self, seg: Segment) -> float:
+        # the registry's haversine (imported here: the registry package is loaded with the network)
+        from multivector.registry.network import great_circle_km
+
         a, b = self.nodes[seg.a], self.nodes[seg.b]
         return great_circle_km(a.lat, a.lon, b.lat, b.lon)
 
