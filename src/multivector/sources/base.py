@@ -706,15 +706,7 @@ def read_table(
     for col, (lo, hi) in (ranges or {}).items():
         _at_rows(check_range, rows, df, col, lo, hi, p)
     if key:
-        dup = df.select(key).is_duplicated()
-        if dup.any():
-            i = int(dup.arg_true()[0])
-            vals = ", ".join(f"{k}={df[k][i]!r}" for k in key)
-            raise DataError(
-                f"duplicate key ({vals}): each ({', '.join(key)}) must appear once",
-                file=str(p), row=int(rows[i]), field=key[0],
-                hint="remove the repeated rows or aggregate them before importing",
-            )
+        _at_rows(check_unique, rows, df, key, p)
     return df if keep_row else df.drop("_row")
 
 
