@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from multivector.cli import main  # noqa: E402
 from multivector.errors import MultivectorError  # noqa: E402
-from tests.cli.fuzz import BASES, bad_command_lines, bad_scenario_file  # noqa: E402
+from tests.cli.fuzz import BASES, bad_command_lines, bad_scenario_file, random_scenario_table  # noqa: E402
 
 
 def run(argv: list[str]) -> tuple[int, str]:
@@ -78,20 +78,9 @@ def main_(per_class: int, seed: int) -> int:
         rows.append(("scenario files (mutated TOML)", per_class, c[2], c[0], c[-1], time.perf_counter() - t0))
         t0 = time.perf_counter()
         c = {0: 0, 2: 0, -1: 0}
-        leaves = [0, -1, 10**30, 1e308, float("nan"), float("inf"), 0.5, True, "", "KAZ", "[/bold]", [], [0.1, 0.2], {}]
-        keys = ["scenario", "lenses", "mechanisms", "parameters", "powers", "rivalry", "initial", "shock", "name",
-                "years", "country", "partners", "extends", "CHN", "CHN-USA", "default", "forgetting", "respect", "year", "set"]
-
-        def value(depth: int):
-            if depth > 2 or rng.random() < 0.5:
-                return rng.choice(leaves)
-            if rng.random() < 0.3:
-                return [value(depth + 1) for _ in range(rng.randrange(3))]
-            return {rng.choice(keys): value(depth + 1) for _ in range(rng.randrange(4))}
-
         n_tables = per_class * 20
         for _ in range(n_tables):
-            raw = {rng.choice(keys[:8]): value(1) for _ in range(rng.randrange(1, 4))}
+            raw = random_scenario_table(rng)
             try:
                 scenario_from_dict(raw)
                 c[0] += 1

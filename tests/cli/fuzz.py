@@ -116,3 +116,25 @@ def bad_scenario_file(base: str, rng: random.Random) -> bytes:
         i = rng.randrange(len(lines))
         lines[i] = lines[i].replace("=", rng.choice(["= [", "= {", "==", "= 1e999", "= -"]), 1)
     return "\n".join(lines).encode()
+
+
+#: what random scenario tables are built from: awkward leaves and the keys a scenario may use
+TABLE_LEAVES = [0, -1, 10**30, 1e308, float("nan"), float("inf"), 0.5, True, "", "KAZ", "[/bold]", [], [0.1, 0.2],
+                [1, 2, 3], {}]
+TABLE_KEYS = ["scenario", "lenses", "mechanisms", "parameters", "powers", "rivalry", "initial", "shock", "name", "years",
+              "country", "partners", "extends", "CHN", "USA", "CHN-USA", "default", "forgetting", "respect", "year",
+              "set", "realist", "trust", "economy"]
+
+
+def random_scenario_table(rng: random.Random) -> dict:
+    """A random nested table for ``scenario_from_dict``: one to three top-level scenario keys, values
+    nested up to three levels of tables and lists."""
+
+    def value(depth: int):
+        if depth > 2 or rng.random() < 0.5:
+            return rng.choice(TABLE_LEAVES)
+        if rng.random() < 0.3:
+            return [value(depth + 1) for _ in range(rng.randrange(3))]
+        return {rng.choice(TABLE_KEYS): value(depth + 1) for _ in range(rng.randrange(4))}
+
+    return {rng.choice(TABLE_KEYS[:8]): value(1) for _ in range(rng.randrange(1, 4))}

@@ -13,7 +13,7 @@ import random
 import pytest
 
 from multivector.errors import MultivectorError
-from tests.cli.fuzz import BASES, bad_command_lines, bad_scenario_file
+from tests.cli.fuzz import BASES, bad_command_lines, bad_scenario_file, random_scenario_table
 
 PER_CLASS = int(os.environ.get("MULTIVECTOR_FUZZ", "30"))
 SEED = int(os.environ.get("MULTIVECTOR_FUZZ_SEED", "7"))
@@ -57,20 +57,8 @@ def test_random_scenario_tables_raise_only_scenario_errors():
     from multivector.sim.scenario import scenario_from_dict
 
     rng = random.Random(SEED)
-    leaves = [0, -1, 10**30, 1e308, float("nan"), float("inf"), 0.5, True, "", "KAZ", "[/bold]", [], [0.1, 0.2], [1, 2, 3], {}]
-    keys = ["scenario", "lenses", "mechanisms", "parameters", "powers", "rivalry", "initial", "shock", "name", "years",
-            "country", "partners", "extends", "CHN", "USA", "CHN-USA", "default", "forgetting", "respect", "year", "set",
-            "realist", "trust", "economy"]
-
-    def value(depth: int):
-        if depth > 2 or rng.random() < 0.5:
-            return rng.choice(leaves)
-        if rng.random() < 0.3:
-            return [value(depth + 1) for _ in range(rng.randrange(3))]
-        return {rng.choice(keys): value(depth + 1) for _ in range(rng.randrange(4))}
-
     for _ in range(PER_CLASS * 20):
-        raw = {rng.choice(keys[:8]): value(1) for _ in range(rng.randrange(1, 4))}
+        raw = random_scenario_table(rng)
         try:
             scenario_from_dict(raw)
         except MultivectorError:
