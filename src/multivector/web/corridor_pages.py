@@ -177,6 +177,21 @@ def _closure_dict(form: dict[str, list[str]]) -> dict | None:
             "close": [close]}
 
 
+def closure_or_named_job(board: JobBoard, form: dict[str, list[str]], name: str | None, runs: int, seed: int,
+                         where: str, missing: str) -> tuple[Any, Job]:
+    """The disruption a page or API request asks for — closures from ``form`` (checked, named by
+    ``where`` in messages), else the shipped scenario ``name`` — and its job; ``missing`` is the
+    message when it asks for neither."""
+    table = _closure_dict(form)
+    if table is not None:
+        sc = _checked_scenario(table, where)
+        return sc, scenario_job(board, sc, runs, seed, sc.description, "form:" + _key_of(table))
+    if name:
+        sc = _checked_scenario(name.strip(), "name")
+        return sc, scenario_job(board, sc.name, runs, seed, sc.name, "name:" + sc.name)
+    raise UsageError(missing)
+
+
 def _key_of(raw: Any) -> str:
     text = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
@@ -233,16 +248,9 @@ def register(app: FastAPI) -> None:
                               what="the disruption against the baseline")
         r, s = runs_seed(runs, seed, "scenario_runs")
         form = parse_qs(request.url.query, keep_blank_values=False, max_num_fields=400)
-        table = _closure_dict(form)
-        if table is not None:
-            sc = _checked_scenario(table, "the closure form")
-            j = scenario_job(board, sc, r, s, sc.description, "form:" + _key_of(table))
-        elif name:
-            sc = _checked_scenario(name.strip(), "name")
-            j = scenario_job(board, sc.name, r, s, sc.name, "name:" + sc.name)
-        else:
-            raise UsageError("choose a shipped scenario (name=…) or something to close (close_route=…, close_segment=…, "
-                             "close_node=…, close_country=…, close_passage=…)")
+        sc, j = closure_or_named_job(board, form, name, r, s, "the closure form",
+                                     "choose a shipped scenario (name=…) or something to close (close_route=…, "
+                                     "close_segment=…, close_node=…, close_country=…, close_passage=…)")
         return D.job_page(request, j, "dash/corridor_scenario.html", ctx, title=f"Disruption: {sc.name}", t0=t0,
                           what=f"“{sc.name}” against the baseline ({r} runs)")
 
@@ -330,16 +338,9 @@ def register(app: FastAPI) -> None:
                      wait_s: float | None = Query(None, alias="wait", ge=0, le=D.API_MAX_WAIT_S)):
         form = {"close_route": close_route, "close_segment": close_segment, "close_node": close_node,
                 "close_country": close_country, "close_passage": close_passage, "between": [between] if between else []}
-        table = _closure_dict(form)
-        if table is not None:
-            sc = _checked_scenario(table, "query")
-            job = scenario_job(board, sc, runs, seed, sc.description, "form:" + _key_of(table))
-        elif name:
-            sc = _checked_scenario(name.strip(), "name")
-            job = scenario_job(board, sc.name, runs, seed, sc.name, "name:" + sc.name)
-        else:
-            raise UsageError("give name (a shipped scenario) or something to close (close_route, close_segment, close_node, "
-                             "close_country, close_passage)")
+        _, job = closure_or_named_job(board, form, name, runs, seed, "query",
+                                      "give name (a shipped scenario) or something to close (close_route, "
+                                      "close_segment, close_node, close_country, close_passage)")
         return D.api_result(request, job, wait_s)
 
     @app.post("/api/v1/corridors/scenario", tags=["dashboard: corridors"], summary="Run a disruption scenario given as a file",
