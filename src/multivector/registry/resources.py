@@ -51,6 +51,17 @@ class Resource:
     def owners(self, obj) -> set[str]:
         raise NotImplementedError
 
+    @staticmethod
+    def date_window(column, p: dict) -> list:
+        """``date_from`` / ``date_to`` filters on a partial-date column (text ``YYYY[-MM[-DD]]``): the
+        upper bound is padded with U+FFFF so that ``date_to=2024`` keeps every date in 2024."""
+        out = []
+        if p.get("date_from"):
+            out.append(column >= p["date_from"])
+        if p.get("date_to"):
+            out.append(column <= p["date_to"] + "\uffff")
+        return out
+
     def owner_clause(self, state: str):
         link, fk = self.owner_link
         return exists().where(getattr(link, fk) == self.model.id, link.state == state)
@@ -207,11 +218,7 @@ class Summits(Resource):
             out.append(m.Summit.format_id == p["format_id"])
         if p.get("kind"):
             out.append(m.Summit.kind == p["kind"])
-        if p.get("date_from"):
-            out.append(m.Summit.date >= p["date_from"])
-        if p.get("date_to"):
-            out.append(m.Summit.date <= p["date_to"] + "\uffff")
-        return out
+        return out + self.date_window(m.Summit.date, p)
 
 
 class Documents(Resource):
@@ -261,11 +268,7 @@ class Documents(Resource):
             out.append(m.Document.kind == p["kind"])
         if p.get("summit_id") is not None:
             out.append(m.Document.summit_id == p["summit_id"])
-        if p.get("date_from"):
-            out.append(m.Document.signed >= p["date_from"])
-        if p.get("date_to"):
-            out.append(m.Document.signed <= p["date_to"] + "\uffff")
-        return out
+        return out + self.date_window(m.Document.signed, p)
 
 
 class Commitments(Resource):
