@@ -151,10 +151,10 @@ def dependence_risk(
         if unknown:
             raise PanelError(f"unknown threshold(s) {unknown}; choose from {list(th)}")
         th.update({k: float(v) for k, v in thresholds.items()})
-    t = normalize_table(table).filter(pl.col("country") == country)
+    all_t = normalize_table(table)
+    t = all_t.filter(pl.col("country") == country)
     if partners:
         t = t.filter(pl.col("partner").is_in(list(partners)))
-    all_t = normalize_table(table)
     rho_floor, rho_runs = pooled_autocorrelation(t)
     assessed = unassessed = 0
     rows: list[dict] = []
